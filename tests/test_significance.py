@@ -1,0 +1,59 @@
+"""Algorithm 1: calibration on random-vs-random, power on a planted difference, meta-features."""
+import numpy as np
+import pytest
+from scipy import stats
+
+import eigflow
+
+
+def test_random_vs_random_finds_nothing_and_p_values_are_uniform():
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=(2, 300, 500))
+    table = eigflow.significance(a, b)
+    assert not table.significant.any()
+    assert stats.kstest(table.p, "uniform").pvalue > 0.01
+
+
+def test_planted_difference_is_found_and_only_it():
+    rng = np.random.default_rng(1)
+    interest, null = rng.normal(size=(2, 300, 200))
+    interest[:, :10] *= 3.0  # larger |attribution| on the first ten features
+    table = eigflow.significance(interest, null)
+    assert set(table.feature[table.significant]) == set(range(10))
+    assert (table.t[:10] > 0).all()
+
+
+def test_one_sided_test_ignores_features_smaller_in_the_class_of_interest():
+    rng = np.random.default_rng(2)
+    interest, null = rng.normal(size=(2, 300, 5))
+    interest[:, 0] *= 0.1
+    table = eigflow.significance(interest, null)
+    assert table.p[0] > 0.99 and not table.significant[0]
+
+
+def test_meta_features_sum_member_attributions_before_the_absolute_value():
+    rng = np.random.default_rng(3)
+    base = rng.normal(size=(300, 1))
+    # two members that cancel exactly: their meta-feature carries no attribution at all
+    interest = np.hstack([base * 5, -base * 5, rng.normal(size=(300, 2))])
+    null = rng.normal(size=(300, 4))
+    table = eigflow.significance(interest, null, groups=["cancel", "cancel", "x", "y"])
+    assert list(table.feature) == ["cancel", "x", "y"]
+    assert table.mean_abs_interest[0] == pytest.approx(0.0, abs=1e-9)
+    assert not table.significant.any()
+    members = eigflow.significance(interest, null)
+    assert members.significant[:2].all()
+
+
+def test_dead_features_get_p_one_and_bonferroni_is_applied():
+    rng = np.random.default_rng(4)
+    interest, null = rng.normal(size=(2, 50, 3))
+    interest[:, 0] = null[:, 0] = 0.0
+    table = eigflow.significance(interest, null)
+    assert table.p[0] == 1.0 and table.t[0] == 0.0
+    np.testing.assert_allclose(table.p_adjusted, np.minimum(table.p * 3, 1))
+
+
+def test_mismatched_features_are_rejected():
+    with pytest.raises(ValueError, match="attr_null"):
+        eigflow.significance(np.ones((5, 3)), np.ones((5, 4)))

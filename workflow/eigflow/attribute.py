@@ -1,0 +1,231 @@
+"""``attribute``: EIG attributions for a batch of samples, any path, any baseline."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from ._checks import as_float_array, check_choice, check_feature_shape
+from .autoencoder import decode_tensor, encode_tensor, module_device
+from .baselines import BASELINES, select_baselines
+from .graph import NeighborGraph
+from .integrate import completeness_error, gradients, trapezoid
+from .paths import PATHS, decoded_path, input_space_path
+from .progress import Progress
+
+log = logging.getLogger(__name__)
+
+# Path points per gradient batch when the caller does not choose: about 64 MiB of float32
+# inputs, which keeps activations of the paper's models well under 1 GiB.
+DEFAULT_BATCH_BYTES = 64 * 2**20
+
+
+@dataclass
+class Attribution:
+    """What :func:`attribute` returns.
+
+    Attributes
+    ----------
+    attributions : (s, *shape) array
+        Per-sample attributions averaged over baselines.
+    completeness_error : (s,) array
+        |sum(attributions) - (F(x) - mean_b F(x'_b))|.
+    baselines : (s, b, *shape) array
+        The baseline points used for each sample.
+    output : (s,) array
+        F(x).
+    baseline_output : (s, b) array
+        F(x'_b).
+    per_baseline : (s, b, *shape) array
+        Attributions from each baseline before averaging.
+    """
+
+    attributions: np.ndarray
+    completeness_error: np.ndarray
+    baselines: np.ndarray
+    output: np.ndarray
+    baseline_output: np.ndarray
+    per_baseline: np.ndarray
+
+
+def attribute(model, samples, path: str = "O-L-IG", baseline="zero", reference=None,
+              n_baselines: int = 3, n_steps: int = 250, autoencoder=None,
+              neighbors: NeighborGraph | None = None, target=None, batch_size: int | None = None,
+              device=None, seed: int = 0, label: str = "") -> Attribution:
+    """Enhanced Integrated Gradients of ``model`` at ``samples``.
+
+    Parameters
+    ----------
+    model : torch.nn.Module or callable
+        Maps (m, *shape) to (m,) or (m, k).
+    samples : (s, *shape) array
+    path : {"O-L-IG", "H-L-IG", "O-N-IG", "H-N-IG"}
+    baseline : str or array
+        One of ``BASELINES`` (chosen by :func:`eigflow.select_baselines`), or explicit
+        points: (b, *shape) shared by all samples or (s, b, *shape) per sample.
+    reference : (m, *shape) array, optional
+        Reference class for the group-specific baselines.
+    n_baselines : int
+        Baseline points per sample; attributions are averaged over them.
+    n_steps : int
+        Points per path, both ends included (the paper uses 250; see figS4).
+    autoencoder : object with ``encode`` and ``decode``, optional
+        Required by H-* paths and the encoded-zero baseline.
+    neighbors : NeighborGraph, optional
+        Required by neighbour paths: in input space for O-N-IG, latent space for H-N-IG.
+    target : int or (s,) ints, optional
+        Output column to explain; None for single-output models.
+    batch_size : int, optional
+        Path points per gradient batch (bounded memory); by default about 64 MiB of inputs.
+    device : str or torch.device, optional
+        Where gradients run. Torch modules are moved there; by default the model's own
+        device (so CUDA when the model is on a GPU).
+    seed : int
+        Seed of the random and k-means baselines.
+    label : str
+        Prefix of the progress lines logged to the ``eigflow`` logger.
+    """
+    check_choice(path, "path", PATHS)
+    x = as_float_array(samples, "samples", 2)
+    shape, d = x.shape[1:], int(np.prod(x.shape[1:]))
+    if n_steps < 2:
+        raise ValueError(f"`n_steps` must be >= 2 (both path ends); got {n_steps}")
+    if path.startswith("H-") and autoencoder is None:
+        raise ValueError(f"path {path!r} runs through an autoencoder's latent space: pass `autoencoder`")
+    if path.endswith("N-IG"):
+        _check_graph(path, neighbors, shape)
+
+    if isinstance(baseline, str):
+        check_choice(baseline, "baseline", BASELINES)
+        if reference is not None:
+            check_feature_shape(as_float_array(reference, "reference", 2), "reference", shape)
+        baseline = select_baselines(baseline, reference, n_baselines, samples=x,
+                                    autoencoder=autoencoder, seed=seed)
+    base = as_float_array(baseline, "baseline", 2)
+    if base.ndim == x.ndim:
+        check_feature_shape(base, "baseline", shape)
+        base = np.broadcast_to(base[None], (len(x), *base.shape))
+    else:
+        check_feature_shape(base, "baseline", shape, leading=2)
+        if len(base) != len(x):
+            raise ValueError(f"per-sample `baseline` has {len(base)} rows for {len(x)} samples")
+    n_b = base.shape[1]
+    targets = _targets(target, len(x))
+
+    dev = torch.device(device) if device is not None else (module_device(model) or torch.device("cpu"))
+    for obj in (model, autoencoder):
+        if isinstance(obj, torch.nn.Module):
+            obj.to(dev)
+    if batch_size is None:
+        batch_size = max(n_steps, DEFAULT_BATCH_BYTES // (4 * d))
+    pairs_per_batch = max(1, batch_size // n_steps)
+
+    # Pairs are sample-major: pair p joins baseline p % n_b to sample p // n_b.
+    starts = np.ascontiguousarray(base.reshape(len(x) * n_b, d))
+    ends = np.repeat(x.reshape(len(x), d), n_b, axis=0)
+    pair_target = None if targets is None else np.repeat(targets, n_b)
+    route = _route(path, neighbors, base, x, n_b) if path.endswith("N-IG") else None
+
+    attr = np.empty((len(starts), d), dtype=np.float32)
+    f_start = np.empty(len(starts), dtype=np.float32)
+    f_end = np.empty(len(starts), dtype=np.float32)
+    progress = Progress(len(x), "samples", log, label=label or path, points_per_unit=n_b * n_steps)
+    for lo in range(0, len(starts), pairs_per_batch):
+        hi = min(lo + pairs_per_batch, len(starts))
+        a = torch.as_tensor(starts[lo:hi], device=dev)
+        b = torch.as_tensor(ends[lo:hi], device=dev)
+        with torch.no_grad():
+            points = _path_points(path, a, b, autoencoder, shape, n_steps,
+                                  None if route is None else torch.as_tensor(route[lo:hi], device=dev))
+        tgt = None
+        if pair_target is not None:
+            tgt = torch.as_tensor(np.repeat(pair_target[lo:hi], n_steps), device=dev)
+        grads, value = gradients(model, points.reshape(-1, d), tgt, shape)
+        grads, value = grads.reshape(hi - lo, n_steps, d), value.reshape(hi - lo, n_steps)
+        attr[lo:hi] = trapezoid(grads, points).cpu().numpy()
+        f_start[lo:hi] = value[:, 0].cpu().numpy()
+        f_end[lo:hi] = value[:, -1].cpu().numpy()
+        progress.advance(hi // n_b - lo // n_b)
+
+    per_baseline = attr.reshape(len(x), n_b, *shape)
+    mean_attr = per_baseline.mean(axis=1)
+    output = f_end.reshape(len(x), n_b)[:, 0]
+    baseline_output = f_start.reshape(len(x), n_b)
+    return Attribution(
+        attributions=mean_attr,
+        completeness_error=completeness_error(mean_attr, output, baseline_output),
+        baselines=np.ascontiguousarray(base).reshape(len(x), n_b, *shape),
+        output=output,
+        baseline_output=baseline_output,
+        per_baseline=per_baseline,
+    )
+
+
+def simple_gradients(model, samples, target=None, batch_size: int | None = None, device=None) -> np.ndarray:
+    """Gradient x input at each sample, the paper's weakest comparison: (s, *shape)."""
+    x = as_float_array(samples, "samples", 2)
+    shape, d = x.shape[1:], int(np.prod(x.shape[1:]))
+    dev = torch.device(device) if device is not None else (module_device(model) or torch.device("cpu"))
+    if isinstance(model, torch.nn.Module):
+        model.to(dev)
+    targets = _targets(target, len(x))
+    batch_size = batch_size or max(1, DEFAULT_BATCH_BYTES // (4 * d))
+    out = np.empty((len(x), d), dtype=np.float32)
+    for lo in range(0, len(x), batch_size):
+        pts = torch.as_tensor(x[lo:lo + batch_size].reshape(-1, d), device=dev)
+        tgt = None if targets is None else torch.as_tensor(targets[lo:lo + batch_size], device=dev)
+        grads, _ = gradients(model, pts, tgt, shape)
+        out[lo:lo + len(pts)] = (grads * pts).cpu().numpy()
+    return out.reshape(x.shape)
+
+
+def _targets(target, n: int):
+    if target is None:
+        return None
+    if isinstance(target, (int, np.integer)):
+        return np.full(n, int(target), dtype=np.int64)
+    t = np.asarray(target)
+    if t.shape != (n,) or not np.issubdtype(t.dtype, np.integer):
+        raise ValueError(f"`target` must be an int or {n} ints (one per sample); got shape {t.shape}")
+    return t.astype(np.int64)
+
+
+def _check_graph(path: str, graph, shape) -> None:
+    if not isinstance(graph, NeighborGraph):
+        raise ValueError(f"path {path!r} needs `neighbors`: an eigflow.NeighborGraph of training points")
+    latent = graph.autoencoder is not None
+    if path == "H-N-IG" and not latent:
+        raise ValueError("path 'H-N-IG' needs a NeighborGraph built in latent space "
+                         "(NeighborGraph(points, autoencoder=ae))")
+    if path == "O-N-IG" and latent:
+        raise ValueError("path 'O-N-IG' needs a NeighborGraph built in input space (no autoencoder)")
+    if tuple(graph.shape) != tuple(shape):
+        raise ValueError(f"`neighbors` was built on points of shape {tuple(graph.shape)}, "
+                         f"samples have shape {tuple(shape)}")
+
+
+def _route(path, graph: NeighborGraph, base: np.ndarray, x: np.ndarray, n_b: int) -> np.ndarray:
+    """Graph-space vertices (P, V, q) of every pair's shortest path, baselines deduplicated."""
+    flat = base.reshape(-1, *x.shape[1:])
+    unique, pair_start = np.unique(flat.reshape(len(flat), -1), axis=0, return_inverse=True)
+    pair_end = np.repeat(np.arange(len(x)), n_b)
+    return graph.shortest_paths(graph.embed(unique.reshape(-1, *x.shape[1:])), graph.embed(x),
+                                pair_start.ravel(), pair_end)
+
+
+def _path_points(path, a, b, autoencoder, shape, n_steps, route):
+    if path == "O-L-IG":
+        return input_space_path(torch.stack([a, b], dim=1), n_steps)
+    if path == "O-N-IG":
+        # The route holds embedded ends; put the exact ends back in.
+        route = route.clone()
+        route[:, 0], route[:, -1] = a, b
+        return input_space_path(route, n_steps)
+    if route is None:
+        route = torch.stack([encode_tensor(autoencoder, a.reshape(len(a), *shape)),
+                             encode_tensor(autoencoder, b.reshape(len(b), *shape))], dim=1)
+    decode = lambda z: decode_tensor(autoencoder, z, shape).reshape(len(z), -1)  # noqa: E731
+    return decoded_path(a, b, route, decode, n_steps)
+

@@ -1,0 +1,219 @@
+"""k-nearest-neighbour graphs of training points and shortest paths through them (O-N-IG, H-N-IG).
+
+The graph is built once (pynndescent, or exact search for small sets), symmetrised, and
+weighted by Euclidean distance. Paths for many (baseline, sample) pairs are found with one
+multi-source Dijkstra call per block of distinct baselines: each baseline only has edges
+*out* to its k nearest graph points and each sample only edges *in* from its k nearest,
+so all ends can sit in one graph without any path routing through another sample or
+baseline -- each path is exactly the one the paper defines by adding its two ends alone.
+"""
+from __future__ import annotations
+
+import logging
+import time
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components, dijkstra
+
+from ._checks import as_float_array
+from .autoencoder import encode_numpy
+
+log = logging.getLogger(__name__)
+
+# Below this many points the exact k-NN costs about as much as pynndescent's index.
+EXACT_LIMIT = 8000
+# Dijkstra keeps a dense (sources x nodes) distance and predecessor table per block.
+SOURCES_PER_BLOCK = 64
+
+
+class GraphDisconnectedError(ValueError):
+    """The k-NN graph has more than one connected component."""
+
+
+class NeighborGraph:
+    """k-NN graph over training points, in input space or in an autoencoder's latent space.
+
+    Parameters
+    ----------
+    points : (n, *shape) array
+        Training points (input space).
+    k : int
+        Neighbours per point; the graph is symmetrised (an edge if either end lists the other).
+    autoencoder : object with ``encode``/``decode``, optional
+        Given, the graph lives in latent space (H-N-IG); otherwise in input space (O-N-IG).
+    exact : bool, optional
+        Exact k-NN; default: exact for up to ``EXACT_LIMIT`` points, pynndescent above.
+    connect : bool
+        If the graph is disconnected: ``False`` (default) raises
+        :class:`GraphDisconnectedError`; ``True`` joins every smaller component to the
+        rest by its shortest possible edge (repeated until connected) and records how many
+        edges that took in ``bridges``.
+    seed : int
+        Seed of pynndescent's random projection trees.
+    """
+
+    def __init__(self, points, k: int = 10, autoencoder=None, exact: bool | None = None,
+                 connect: bool = False, seed: int = 0):
+        pts = as_float_array(points, "points", 2)
+        if k < 1 or k >= len(pts):
+            raise ValueError(f"`k` must be in 1..{len(pts) - 1} for {len(pts)} points; got {k}")
+        self.shape = pts.shape[1:]
+        self.k = k
+        self.autoencoder = autoencoder
+        self.seed = seed
+        started = time.perf_counter()
+        self.embedding = (encode_numpy(autoencoder, pts) if autoencoder is not None
+                          else pts.reshape(len(pts), -1))
+        self.exact = len(pts) <= EXACT_LIMIT if exact is None else exact
+        self._index = None
+        indices, distances = self._knn_graph()
+        n = len(pts)
+        rows = np.repeat(np.arange(n), indices.shape[1])
+        # csgraph reads a stored 0 as "no edge": duplicate points keep a tiny positive weight.
+        weights = np.maximum(distances.ravel(), 1e-12)
+        adjacency = sp.coo_matrix((weights, (rows, indices.ravel())), shape=(n, n)).tocsr()
+        self.adjacency = adjacency.maximum(adjacency.T).tocsr()
+        self.bridges = 0
+        self._check_connected(connect)
+        self.build_seconds = time.perf_counter() - started
+        log.info("k-NN graph: %d points, k=%d, %s, %.1f s", n, k,
+                 "exact" if self.exact else "pynndescent", self.build_seconds)
+
+    @property
+    def n_points(self) -> int:
+        return len(self.embedding)
+
+    def _knn_graph(self):
+        if self.exact:
+            return exact_knn(self.embedding, self.embedding, self.k + 1, exclude_self=True)
+        from pynndescent import NNDescent
+
+        self._index = NNDescent(self.embedding, n_neighbors=max(self.k + 1, 15),
+                                random_state=self.seed, n_jobs=1, compressed=False)
+        idx, dist = self._index.neighbor_graph
+        # Drop each point's self-match (first column) and keep its k nearest others.
+        return idx[:, 1:self.k + 1], dist[:, 1:self.k + 1]
+
+    def _check_connected(self, connect: bool) -> None:
+        n_comp, labels = connected_components(self.adjacency, directed=False)
+        if n_comp == 1:
+            return
+        if not connect:
+            sizes = np.bincount(labels)
+            raise GraphDisconnectedError(
+                f"the k-NN graph of {self.n_points} points with k={self.k} has {n_comp} connected "
+                f"components (largest {sizes.max()} points, smallest {sizes.min()}); neighbour paths "
+                "between components do not exist. Raise k, or pass connect=True to join each "
+                "component to the rest by its shortest edge"
+            )
+        while n_comp > 1:
+            extra_rows, extra_cols, extra_w = [], [], []
+            for comp in range(n_comp):
+                members = np.flatnonzero(labels == comp)
+                others = np.flatnonzero(labels != comp)
+                nearest, dist = exact_knn(self.embedding[members], self.embedding[others], 1)
+                best = int(np.argmin(dist[:, 0]))
+                extra_rows.append(members[best])
+                extra_cols.append(others[nearest[best, 0]])
+                extra_w.append(max(float(dist[best, 0]), 1e-12))
+            bridge = sp.coo_matrix((extra_w, (extra_rows, extra_cols)), shape=self.adjacency.shape)
+            self.adjacency = self.adjacency.maximum(bridge.maximum(bridge.T)).tocsr()
+            self.bridges += n_comp
+            n_comp, labels = connected_components(self.adjacency, directed=False)
+        log.warning("k-NN graph was disconnected; joined with %d bridging edges", self.bridges)
+
+    def embed(self, points) -> np.ndarray:
+        """Points (n, *shape) in the graph's space: latent if the graph has an autoencoder."""
+        pts = np.asarray(points, dtype=np.float32)
+        if self.autoencoder is not None:
+            return encode_numpy(self.autoencoder, pts)
+        return pts.reshape(len(pts), -1)
+
+    def neighbors_of(self, embedded: np.ndarray):
+        """The k nearest graph points (indices, distances) of points already in graph space."""
+        if self._index is None:
+            return exact_knn(embedded, self.embedding, self.k)
+        return self._index.query(embedded, k=self.k)
+
+    def shortest_paths(self, starts: np.ndarray, ends: np.ndarray, pair_start: np.ndarray,
+                       pair_end: np.ndarray) -> np.ndarray:
+        """Vertices of the shortest graph path of every (start, end) pair, in graph space.
+
+        Parameters
+        ----------
+        starts : (s, q) and ends : (e, q) arrays
+            End points already in graph space (see :meth:`embed`).
+        pair_start, pair_end : (P,) int arrays
+            Which start and which end each path joins.
+
+        Returns
+        -------
+        (P, V, q) float32 array: start, the graph points visited, end; shorter paths are
+        padded by repeating their end, which adds zero-length segments only.
+        """
+        n = self.n_points
+        s, e = len(starts), len(ends)
+        start_nb, start_d = self.neighbors_of(starts)
+        end_nb, end_d = self.neighbors_of(ends)
+        k = start_nb.shape[1]
+        start_nodes = n + np.arange(s)
+        end_nodes = n + s + np.arange(e)
+        rows = np.concatenate([np.repeat(start_nodes, k), end_nb.ravel()])
+        cols = np.concatenate([start_nb.ravel(), np.repeat(end_nodes, k)])
+        weights = np.maximum(np.concatenate([start_d.ravel(), end_d.ravel()]), 1e-12)
+        total = n + s + e
+        ends_graph = sp.coo_matrix((weights, (rows, cols)), shape=(total, total))
+        graph = (sp.block_diag([self.adjacency, sp.csr_matrix((s + e, s + e))]) + ends_graph).tocsr()
+        table = np.concatenate([self.embedding, starts, ends]).astype(np.float32)
+
+        node_paths = np.empty(len(pair_start), dtype=object)
+        used = np.unique(pair_start)
+        for block in range(0, len(used), SOURCES_PER_BLOCK):
+            sources = used[block:block + SOURCES_PER_BLOCK]
+            dist, pred = dijkstra(graph, directed=True, indices=start_nodes[sources],
+                                  return_predecessors=True)
+            row_of = {src: i for i, src in enumerate(sources)}
+            for p in np.flatnonzero(np.isin(pair_start, sources)):
+                row = row_of[pair_start[p]]
+                target = end_nodes[pair_end[p]]
+                if not np.isfinite(dist[row, target]):
+                    raise GraphDisconnectedError(
+                        f"no graph path from start {pair_start[p]} to end {pair_end[p]}")
+                node_paths[p] = _walk_back(pred[row], start_nodes[pair_start[p]], target)
+        longest = max(len(path) for path in node_paths)
+        padded = np.array([np.pad(path, (0, longest - len(path)), mode="edge") for path in node_paths])
+        return table[padded]
+
+
+def _walk_back(predecessors: np.ndarray, source: int, target: int) -> np.ndarray:
+    nodes = [target]
+    while nodes[-1] != source:
+        nodes.append(predecessors[nodes[-1]])
+    return np.array(nodes[::-1])
+
+
+def exact_knn(queries: np.ndarray, points: np.ndarray, k: int, exclude_self: bool = False,
+              chunk: int = 2048):
+    """Exact k nearest ``points`` of each query: (indices, distances), (q, k) each, nearest first.
+
+    With ``exclude_self`` the queries are the points themselves and the self-match is dropped
+    (k counts it: k - 1 neighbours come back).
+    """
+    import torch
+
+    pts = torch.from_numpy(np.ascontiguousarray(points, dtype=np.float32))
+    idx_parts, dist_parts = [], []
+    for start in range(0, len(queries), chunk):
+        q = torch.from_numpy(np.ascontiguousarray(queries[start:start + chunk], dtype=np.float32))
+        dist = torch.cdist(q, pts, compute_mode="donot_use_mm_for_euclid_dist"
+                           if pts.shape[1] <= 32 else "use_mm_for_euclid_dist")
+        if exclude_self:
+            dist[torch.arange(len(q)), torch.arange(start, start + len(q))] = float("inf")
+        top = dist.topk(min(k, len(pts)), dim=1, largest=False, sorted=True)
+        idx_parts.append(top.indices.numpy())
+        dist_parts.append(top.values.numpy())
+    idx, dist = np.concatenate(idx_parts), np.concatenate(dist_parts)
+    if exclude_self:
+        idx, dist = idx[:, :-1], dist[:, :-1]
+    return idx, dist.clip(min=0)

@@ -1,0 +1,126 @@
+"""The four EIG paths, as points spread evenly along each path.
+
+A path runs from a baseline x' (alpha = 0) to a sample x (alpha = 1). It is described by
+vertices in *path space* -- the input space for O-* paths, an autoencoder's latent space
+for H-* paths -- and ``n_steps`` points are then placed at equal arc length along it
+in the input space, where the gradients are integrated:
+
+- O-L-IG: the straight segment x' -> x (original Integrated Gradients).
+- H-L-IG: the straight segment E(x') -> E(x) decoded by D, with the reconstruction error
+  at both ends absorbed by straight joins x' -> D(E(x')) and D(E(x)) -> x.
+- O-N-IG: the shortest path through a k-NN graph of training points (see
+  :class:`eigflow.graph.NeighborGraph`), straight between consecutive points.
+- H-N-IG: the same in latent space, decoded by D and joined like H-L-IG.
+
+All functions work on a batch of paths at once (first axis), with no Python loop over
+path points.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import torch
+
+PATHS = ("O-L-IG", "H-L-IG", "O-N-IG", "H-N-IG")
+
+
+def spread_evenly(vertices: torch.Tensor, n_points: int):
+    """Place ``n_points`` at equal arc length along polylines.
+
+    Parameters
+    ----------
+    vertices : (P, V, k) tensor
+        ``P`` polylines of ``V`` vertices each; zero-length segments (padding by repeating
+        the last vertex) are allowed.
+    n_points : int
+        Points per polyline, both ends included.
+
+    Returns
+    -------
+    points : (P, n_points, k) tensor
+    segment : (P, n_points) long tensor
+        Index ``i`` of the segment (vertex i -> i+1) each point lies on.
+    fraction : (P, n_points) tensor
+        Position of each point within its segment, in [0, 1].
+    """
+    P, V, _ = vertices.shape
+    if V == 1:
+        vertices = torch.cat([vertices, vertices], dim=1)
+        V = 2
+    lengths = (vertices[:, 1:] - vertices[:, :-1]).norm(dim=-1)  # (P, V-1)
+    cumulative = torch.cat([lengths.new_zeros(P, 1), lengths.cumsum(dim=1)], dim=1)  # (P, V)
+    grid = torch.linspace(0, 1, n_points, dtype=vertices.dtype, device=vertices.device)
+    targets = grid[None, :] * cumulative[:, -1:]  # (P, n)
+    # right=True skips zero-length segments: a target equal to a vertex lands on the
+    # first segment that actually starts there.
+    segment = (torch.searchsorted(cumulative.contiguous(), targets.contiguous(), right=True) - 1)
+    segment = segment.clamp(0, V - 2)
+    seg_len = lengths.gather(1, segment)
+    seg_start = cumulative.gather(1, segment)
+    fraction = torch.where(seg_len > 0, (targets - seg_start) / seg_len.clamp_min(1e-30),
+                           torch.zeros_like(targets)).clamp(0, 1)
+    start = _gather_vertices(vertices, segment)
+    end = _gather_vertices(vertices, segment + 1)
+    points = start + fraction[..., None] * (end - start)
+    return points, segment, fraction
+
+
+def _gather_vertices(vertices: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
+    return vertices.gather(1, index[..., None].expand(-1, -1, vertices.shape[-1]))
+
+
+def input_space_path(vertices: torch.Tensor, n_steps: int) -> torch.Tensor:
+    """O-L-IG / O-N-IG: ``n_steps`` points evenly along polylines in input space.
+
+    ``vertices`` is (P, V, d) with the baseline first and the sample last; returns
+    (P, n_steps, d) whose first and last points are exactly those ends.
+    """
+    points, _, _ = spread_evenly(vertices, n_steps)
+    points[:, 0] = vertices[:, 0]
+    points[:, -1] = vertices[:, -1]
+    return points
+
+
+def decoded_path(baseline: torch.Tensor, sample: torch.Tensor, latent_vertices: torch.Tensor,
+                 decode: Callable[[torch.Tensor], torch.Tensor], n_steps: int) -> torch.Tensor:
+    """H-L-IG / H-N-IG: a latent polyline decoded to input space, joined to the true ends.
+
+    Parameters
+    ----------
+    baseline, sample : (P, d) tensors
+        The true end points x' and x in input space.
+    latent_vertices : (P, V, z) tensor
+        The path in latent space from E(x') to E(x).
+    decode : callable
+        (m, z) -> (m, d).
+    n_steps : int
+
+    Returns
+    -------
+    (P, n_steps, d) tensor of points on x' -> D(path) -> x, at equal input-space arc length.
+
+    Notes
+    -----
+    Two passes: the latent polyline is first decoded at ``n_steps`` points evenly spaced in
+    latent space to measure the decoded curve's input-space arc length; each final point is
+    then decoded again from the latent position that puts it at its share of that length,
+    so every interior point lies on the decoded curve itself, not on a chord of it.
+    """
+    P, _, z = latent_vertices.shape
+    d = baseline.shape[1]
+    dense_latent, _, _ = spread_evenly(latent_vertices, n_steps)  # (P, m, z)
+    m = dense_latent.shape[1]
+    dense = decode(dense_latent.reshape(P * m, z)).reshape(P, m, d)
+    curve = torch.cat([baseline[:, None], dense, sample[:, None]], dim=1)  # (P, m + 2, d)
+    linear_points, segment, fraction = spread_evenly(curve, n_steps)
+    # Curve segment i (i in 1..m-1) joins decoded points i-1 and i of the dense latent path.
+    on_decoded = (segment >= 1) & (segment <= m - 1)
+    latent_index = (segment - 1).clamp(0, m - 2)
+    lo = _gather_vertices(dense_latent, latent_index)
+    hi = _gather_vertices(dense_latent, latent_index + 1)
+    latent_points = lo + fraction[..., None] * (hi - lo)
+    decoded = decode(latent_points.reshape(P * n_steps, z)).reshape(P, n_steps, d)
+    points = torch.where(on_decoded[..., None], decoded, linear_points)
+    points[:, 0] = baseline
+    points[:, -1] = sample
+    return points

@@ -1,0 +1,30 @@
+"""Progress lines for long jobs: units done, rate and ETA, at most every few seconds."""
+from __future__ import annotations
+
+import logging
+import time
+
+
+class Progress:
+    """Log ``label: done/total unit (pct), rate/s, ETA`` as work advances."""
+
+    def __init__(self, total: int, unit: str, logger: logging.Logger, label: str = "",
+                 every: float = 5.0, points_per_unit: int = 0):
+        self.total, self.unit, self.log, self.label, self.every = total, unit, logger, label, every
+        self.points_per_unit = points_per_unit
+        self.done = 0
+        self.started = self.last = time.perf_counter()
+
+    def advance(self, n: int) -> None:
+        self.done += n
+        now = time.perf_counter()
+        if now - self.last < self.every and self.done < self.total:
+            return
+        self.last = now
+        elapsed = max(now - self.started, 1e-9)
+        rate = self.done / elapsed
+        eta = (self.total - self.done) / rate if rate > 0 else float("inf")
+        points = f", {rate * self.points_per_unit:.0f} path points/s" if self.points_per_unit else ""
+        self.log.info("%s%d/%d %s (%.0f%%), %.2f %s/s%s, elapsed %.0f s, ETA %.0f s",
+                      f"{self.label}: " if self.label else "", self.done, self.total, self.unit,
+                      100.0 * self.done / max(self.total, 1), rate, self.unit, points, elapsed, eta)
