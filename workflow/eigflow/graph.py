@@ -80,6 +80,35 @@ class NeighborGraph:
         log.info("k-NN graph: %d points, k=%d, %s, %.1f s", n, k,
                  "exact" if self.exact else "pynndescent", self.build_seconds)
 
+    def save(self, path) -> None:
+        """Write the graph (space, embedding, adjacency) to ``path`` (.npz), atomically."""
+        from .io import save_npz
+
+        adj = self.adjacency
+        save_npz(path, embedding=self.embedding, shape=np.array(self.shape), k=self.k,
+                 latent=self.autoencoder is not None, bridges=self.bridges, data=adj.data,
+                 indices=adj.indices, indptr=adj.indptr)
+
+    @classmethod
+    def load(cls, path, autoencoder=None) -> "NeighborGraph":
+        """Read a graph written by :meth:`save`; latent graphs need their ``autoencoder`` back.
+
+        The loaded graph finds the neighbours of new path ends by exact search.
+        """
+        from .io import load_npz
+
+        saved = load_npz(path)
+        if bool(saved["latent"]) != (autoencoder is not None):
+            raise ValueError(f"{path} holds a {'latent' if saved['latent'] else 'input'}-space graph; "
+                             "pass the autoencoder it was built with exactly when it is latent")
+        graph = cls.__new__(cls)
+        graph.embedding, graph.shape = saved["embedding"], tuple(saved["shape"].tolist())
+        graph.k, graph.bridges, graph.autoencoder = int(saved["k"]), int(saved["bridges"]), autoencoder
+        graph.exact, graph._index, graph.seed, graph.build_seconds = True, None, 0, 0.0
+        n = len(graph.embedding)
+        graph.adjacency = sp.csr_matrix((saved["data"], saved["indices"], saved["indptr"]), shape=(n, n))
+        return graph
+
     @property
     def n_points(self) -> int:
         return len(self.embedding)

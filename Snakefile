@@ -1,0 +1,28 @@
+# eigflow: Enhanced Integrated Gradients (Jha et al., Genome Biology 2020), end to end.
+#   snakemake --cores all                      # config/config.yaml
+#   snakemake --cores all --configfile tests/config/tiny.yaml
+from snakemake.utils import min_version, validate
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+validate(config, "workflow/schemas/config.schema.yaml")
+
+
+report: "workflow/report/workflow.rst"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/mnist_data.smk"
+include: "workflow/rules/mnist_models.smk"
+include: "workflow/rules/mnist_attribution.smk"
+include: "workflow/rules/mnist_figures.smk"
+
+
+rule all:
+    input:
+        all_targets(),
+    default_target: True

@@ -1,0 +1,10 @@
+from eigflow import io, jobs, mnist_arm
+from eigflow.figures import mnist as figures
+
+jobs.setup_logging(snakemake.log[0])
+images = io.load_npz(snakemake.input.data)["x_train"]
+table = mnist_arm.calibration_filter(io.read_tsv(snakemake.input.significance), images,
+                                     snakemake.params.patch)
+io.write_tsv(snakemake.output.table, table)
+figures.figS6(table.p.to_numpy(), table.p[table.kept].to_numpy(), snakemake.output.png, snakemake.output.pdf,
+              n_removed_informative=int(table.significant.sum()), n_removed_dead=int((table.dead & ~table.significant).sum()))
