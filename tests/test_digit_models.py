@@ -1,6 +1,5 @@
 """Digit models: the flat (n, 784) contract, the joint model, training, determinism, save/load."""
 
-import numpy as np
 import pytest
 import torch
 

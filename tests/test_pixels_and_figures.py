@@ -119,8 +119,8 @@ def _synthetic_figure_inputs():
                           for n in (1, 10, 100) for sel, reps in (("significant", 1), ("random", 3))
                           for r in range(reps)], columns=["n_pixels", "selection", "repeat", "accuracy"])
     steps = np.array([8, 16, 32, 64])
-    s4 = pd.DataFrame({"n_steps": steps, "completeness_error_median": 1 / steps,
-                       "completeness_error_q90": 3 / steps, "halving_change_median": 0.5 / steps,
+    s4 = pd.DataFrame({"n_steps": steps, "relative_completeness_error_median": 1 / steps,
+                       "relative_completeness_error_q90": 3 / steps, "halving_change_median": 0.5 / steps,
                        "halving_change_q90": 2 / steps})
     p = rng.random(784)
     return {

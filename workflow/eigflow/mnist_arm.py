@@ -106,26 +106,27 @@ def steps_study(model, autoencoder, samples: np.ndarray, baselines: np.ndarray, 
     rows = []
     for n in sorted(steps):
         err = results[n].completeness_error
-        scale = np.abs(results[n].output - results[n].baseline_output.mean(axis=1))
+        relative = err / np.maximum(np.abs(results[n].output - results[n].baseline_output.mean(axis=1)), 1e-12)
         change = step_halving_change(results[n].attributions, results[2 * n - 1].attributions)
         rows.append({"n_steps": n,
                      "completeness_error_median": np.median(err),
                      "completeness_error_q90": np.quantile(err, 0.9),
-                     "relative_completeness_error_median": np.median(err / np.maximum(scale, 1e-12)),
+                     "relative_completeness_error_median": np.median(relative),
+                     "relative_completeness_error_q90": np.quantile(relative, 0.9),
                      "halving_change_median": np.median(change),
                      "halving_change_q90": np.quantile(change, 0.9)})
     return pd.DataFrame(rows)
 
 
 def pixel_significance(significance_table: pd.DataFrame, patch: int) -> pd.DataFrame:
-    """Per pixel: the significance of the pixel, or of the patch it belongs to."""
+    """Per pixel (``feature``): the test result of the pixel, or of the patch it belongs to."""
     groups = significance_groups(patch)
-    feature = np.arange(784) if groups is None else groups
-    lookup = significance_table.set_index("feature").loc[feature]
+    tested = np.arange(784) if groups is None else groups
+    lookup = significance_table.set_index("feature").loc[tested]
     return pd.DataFrame({
-        "pixel": np.arange(784), "row": np.arange(784) // 28, "col": np.arange(784) % 28,
-        "feature": feature, "mean_abs_interest": lookup.mean_abs_interest.to_numpy(),
-        "p_adjusted": lookup.p_adjusted.to_numpy(), "significant": lookup.significant.to_numpy(),
+        "feature": np.arange(784), "row": np.arange(784) // 28, "col": np.arange(784) % 28,
+        "tested_feature": tested, **{col: lookup[col].to_numpy() for col in
+                                     ("mean_abs_interest", "p", "p_adjusted", "significant")},
     })
 
 
@@ -142,12 +143,6 @@ def binary_task(data: dict, digit: int, other: int):
         keep = np.isin(data[f"y_{name}"], (digit, other))
         return data[f"x_{name}"][keep], (data[f"y_{name}"][keep] == digit).astype(np.int64)
     return (*split("train"), *split("test"))
-
-
-def ranked_significant_pixels(pixels: pd.DataFrame) -> np.ndarray:
-    """Significant pixels, most significant first (adjusted p, then larger |attribution|)."""
-    sig = pixels[pixels.significant]
-    return sig.sort_values(["p_adjusted", "mean_abs_interest"], ascending=[True, False]).pixel.to_numpy()
 
 
 # Paper Fig. 2d: "0.00 to 1.44% loss in accuracy while using 8 to 20% of all pixels".

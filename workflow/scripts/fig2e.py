@@ -1,13 +1,13 @@
 from eigflow import io, jobs, mnist_arm
 from eigflow.figures import mnist as figures
-from eigflow.pixels import accuracy_curve
+from eigflow.pixels import accuracy_curve, rank_significant
 
 jobs.setup_logging(snakemake.log[0])
 p = snakemake.params
 data = io.load_npz(snakemake.input.data)
 pixels = mnist_arm.pixel_significance(io.read_tsv(snakemake.input.significance), p.patch)
 curve = accuracy_curve(*mnist_arm.binary_task(data, p.digit, p.baseline_digit),
-                       mnist_arm.ranked_significant_pixels(pixels), p.sizes, p.repeats, p.seed,
+                       rank_significant(pixels), p.sizes, p.repeats, p.seed,
                        p.classifier)
 io.write_tsv(snakemake.output.table, curve)
 figures.fig2e(curve, snakemake.output.png, snakemake.output.pdf)

@@ -13,12 +13,13 @@ import http.client
 import hashlib
 import os
 import struct
-import tempfile
 import urllib.request
 from pathlib import Path
 from typing import Iterable
 
 import numpy as np
+
+from ..io import atomic_path
 
 __all__ = [
     "MnistError",
@@ -232,18 +233,14 @@ def download(
         errors = []
         for base in mirrors:
             url = f"{base}{name}.gz"
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".part")
             try:
-                with os.fdopen(fd, "wb") as fh, urllib.request.urlopen(url, timeout=timeout) as resp:
+                with atomic_path(folder / f"{name}.gz") as tmp, open(tmp, "wb") as fh, \
+                        urllib.request.urlopen(url, timeout=timeout) as resp:
                     while chunk := resp.read(1 << 20):
                         fh.write(chunk)
-                os.replace(tmp, folder / f"{name}.gz")
                 break
             except (OSError, http.client.HTTPException) as err:  # URLError is an OSError
                 errors.append(f"{url}: {err}")
-            finally:
-                if os.path.exists(tmp):
-                    os.remove(tmp)
         else:
             raise MnistError(
                 f"could not download {name}.gz from any mirror:\n  " + "\n  ".join(errors)

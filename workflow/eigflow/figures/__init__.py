@@ -5,38 +5,15 @@ headless machines (CI, cluster nodes).
 """
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
-
 import matplotlib
 
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
 
+from ..io import atomic_path  # noqa: E402
+
 __all__ = ["save_figure"]
-
-# mkstemp creates files readable by the owner only; outputs get the usual umask instead.
-_UMASK = os.umask(0)
-os.umask(_UMASK)
-
-
-def _save_atomic(fig, path, fmt: str, **kwargs) -> None:
-    # Write next to the target and rename: a crash mid-write never leaves a truncated file
-    # that a workflow engine would take for a finished output.
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        fig.savefig(tmp, format=fmt, bbox_inches="tight", **kwargs)
-        os.chmod(tmp, 0o666 & ~_UMASK)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
 
 def save_figure(fig, png, pdf) -> None:
     """Write ``fig`` as PNG (200 dpi) and PDF, each atomically, then close it.
@@ -49,7 +26,8 @@ def save_figure(fig, png, pdf) -> None:
         Output paths; missing parent folders are created.
     """
     try:
-        _save_atomic(fig, png, "png", dpi=200)
-        _save_atomic(fig, pdf, "pdf")
+        for path, options in ((png, {"format": "png", "dpi": 200}), (pdf, {"format": "pdf"})):
+            with atomic_path(path) as tmp:
+                fig.savefig(tmp, bbox_inches="tight", **options)
     finally:
         plt.close(fig)

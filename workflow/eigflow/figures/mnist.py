@@ -212,8 +212,9 @@ def figS4(table: pd.DataFrame, chosen_steps: int, png, pdf) -> None:
     Parameters
     ----------
     table : DataFrame
-        One row per step count with columns ``n_steps``, ``completeness_error_median``,
-        ``completeness_error_q90`` (|sum of attributions - output difference|, relative),
+        One row per step count with columns ``n_steps``, ``relative_completeness_error_median``,
+        ``relative_completeness_error_q90`` (|sum of attributions - output difference| over
+        |output difference|),
         ``halving_change_median`` and ``halving_change_q90`` (relative change of the
         attributions when the step size halves).
     chosen_steps : int
@@ -223,12 +224,14 @@ def figS4(table: pd.DataFrame, chosen_steps: int, png, pdf) -> None:
     """
     table = table.sort_values("n_steps")
     fig, axes = plt.subplots(1, 2, figsize=(10, 4.2), layout="constrained")
-    panels = [("completeness_error", "relative completeness error", "Completeness error"),
+    panels = [("relative_completeness_error", "relative completeness error", "Completeness error"),
               ("halving_change", "relative change of attributions", "Change when step size halves")]
     for ax, (stem, ylabel, title) in zip(axes, panels):
         ax.loglog(table["n_steps"], table[f"{stem}_median"], "o-", label="median")
         ax.loglog(table["n_steps"], table[f"{stem}_q90"], "s--", label="90th percentile")
         ax.axvline(chosen_steps, color="k", ls=":", label=f"chosen: {chosen_steps} steps")
+        ax.set_xticks(table["n_steps"], [str(n) for n in table["n_steps"]])
+        ax.minorticks_off()
         ax.set_xlabel("number of integration steps")
         ax.set_ylabel(ylabel)
         ax.set_title(title)

@@ -9,15 +9,15 @@ can therefore treat all three models as functions on R^784.
 from __future__ import annotations
 
 import os
-import tempfile
 import time
-from pathlib import Path
 from typing import Callable, Iterable
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+from ..io import atomic_path
 
 __all__ = [
     "KINDS",
@@ -446,15 +446,8 @@ def save_model(
     owner = getattr(model.model, "encoder_owner", None)
     if owner is not autoencoder:
         raise ValueError("autoencoder must be the module the model encodes with (None for cnn)")
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            torch.save({"kind": kind, "config": cfg, "state_dict": model.state_dict()}, fh)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+    with atomic_path(path) as tmp:
+        torch.save({"kind": kind, "config": cfg, "state_dict": model.state_dict()}, tmp)
 
 
 def load_model(path: str | os.PathLike) -> tuple[ClassProbability, _Autoencoder | None, str]:
