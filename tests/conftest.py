@@ -51,3 +51,13 @@ def data():
     samples = rng.normal(size=(6, 12)).astype(np.float32)
     reference = (rng.normal(size=(80, 12)) + 1.5).astype(np.float32)
     return samples, reference
+
+
+@pytest.fixture(scope="session")
+def tiny_run(tmp_path_factory):
+    """One uninterrupted local run of the whole tiny DAG, shared by every test that needs it."""
+    from test_workflow import make_project, snakemake
+
+    project = make_project(tmp_path_factory.mktemp("tiny"))
+    snakemake(project)
+    return project

@@ -22,28 +22,27 @@ pytestmark = [
 
 def make_project(where: Path, **mnist_overrides) -> Path:
     """A copy of the workflow with the tiny configuration, reading MNIST from ../shared."""
+    where.mkdir(parents=True, exist_ok=True)
     for part in ("Snakefile", "workflow", "config", "envs"):
         src = ROOT / part
         (shutil.copytree if src.is_dir() else shutil.copy)(src, where / part)
     config = yaml.safe_load((ROOT / "tests" / "config" / "tiny.yaml").read_text())
-    config["mnist"].update(local_dir=str(MNIST_DIR), **mnist_overrides)
+    config["mnist"].update({"local_dir": str(MNIST_DIR), **mnist_overrides})
     (where / "config" / "tiny.yaml").write_text(yaml.safe_dump(config))
     return where
 
 
 def snakemake(project: Path, *args, check=True):
-    cmd = SNAKEMAKE + ["--cores", "2", "--configfile", "config/tiny.yaml", *args]
+    cmd = SNAKEMAKE + ["--configfile", "config/tiny.yaml", "--cores", "2", *args]
     run = subprocess.run(cmd, cwd=project, capture_output=True, text=True)
     if check and run.returncode != 0:
         raise AssertionError(f"{' '.join(cmd)} failed:\n{run.stderr[-6000:]}")
     return run
 
 
-@pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    project = make_project(tmp_path_factory.mktemp("tiny"))
-    snakemake(project)
-    return project
+@pytest.fixture
+def project(tiny_run):
+    return tiny_run
 
 
 def test_every_figure_and_table_is_made(project):

@@ -80,8 +80,8 @@ def attribute(model, samples, path: str = "O-L-IG", baseline="zero", reference=N
     batch_size : int, optional
         Path points per gradient batch (bounded memory); by default about 64 MiB of inputs.
     device : str or torch.device, optional
-        Where gradients run. Torch modules are moved there; by default the model's own
-        device (so CUDA when the model is on a GPU).
+        Where gradients run; torch modules (model, autoencoder) are moved there. By default
+        CUDA when PyTorch sees a GPU, else the model's own device.
     seed : int
         Seed of the random and k-means baselines.
     label : str
@@ -114,10 +114,7 @@ def attribute(model, samples, path: str = "O-L-IG", baseline="zero", reference=N
     n_b = base.shape[1]
     targets = _targets(target, len(x))
 
-    dev = torch.device(device) if device is not None else (module_device(model) or torch.device("cpu"))
-    for obj in (model, autoencoder):
-        if isinstance(obj, torch.nn.Module):
-            obj.to(dev)
+    dev = _place(device, model, autoencoder)
     if batch_size is None:
         batch_size = max(n_steps, DEFAULT_BATCH_BYTES // (4 * d))
     pairs_per_batch = max(1, batch_size // n_steps)
@@ -164,12 +161,13 @@ def attribute(model, samples, path: str = "O-L-IG", baseline="zero", reference=N
 
 
 def simple_gradients(model, samples, target=None, batch_size: int | None = None, device=None) -> np.ndarray:
-    """Gradient x input at each sample, the paper's weakest comparison: (s, *shape)."""
+    """Gradient x input at each sample, the paper's weakest comparison: (s, *shape).
+
+    ``target``, ``batch_size`` (samples per batch) and ``device`` as in :func:`attribute`.
+    """
     x = as_float_array(samples, "samples", 2)
     shape, d = x.shape[1:], int(np.prod(x.shape[1:]))
-    dev = torch.device(device) if device is not None else (module_device(model) or torch.device("cpu"))
-    if isinstance(model, torch.nn.Module):
-        model.to(dev)
+    dev = _place(device, model)
     targets = _targets(target, len(x))
     batch_size = batch_size or max(1, DEFAULT_BATCH_BYTES // (4 * d))
     out = np.empty((len(x), d), dtype=np.float32)
@@ -179,6 +177,17 @@ def simple_gradients(model, samples, target=None, batch_size: int | None = None,
         grads, _ = gradients(model, pts, tgt, shape)
         out[lo:lo + len(pts)] = (grads * pts).cpu().numpy()
     return out.reshape(x.shape)
+
+
+def _place(device, *modules) -> torch.device:
+    """Resolve the device (explicit, else CUDA if present, else the model's) and move modules there."""
+    if device is None:
+        device = "cuda" if torch.cuda.is_available() else (module_device(modules[0]) or "cpu")
+    device = torch.device(device)
+    for module in modules:
+        if isinstance(module, torch.nn.Module):
+            module.to(device)
+    return device
 
 
 def _targets(target, n: int):

@@ -16,7 +16,14 @@ def setup_logging(log_path=None) -> logging.Logger:
         handlers.append(logging.FileHandler(log_path, mode="w"))
     logging.basicConfig(level=logging.INFO, handlers=handlers, force=True,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    return logging.getLogger("eigflow")
+    log = logging.getLogger("eigflow")
+
+    def log_failure(kind, value, tb):
+        # The job's own log then says why it failed, not only Snakemake's console.
+        log.error("job failed: %s: %s", kind.__name__, value, exc_info=(kind, value, tb))
+
+    sys.excepthook = log_failure
+    return log
 
 
 def job_device(gpus: int, cuda_available: bool | None = None, visible=None) -> str:
