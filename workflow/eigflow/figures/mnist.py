@@ -10,6 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.colors import LinearSegmentedColormap, ListedColormap
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from . import save_figure
@@ -20,6 +21,7 @@ __all__ = ["significance_maps", "fig2a", "fig2b", "fig2c", "fig2d", "fig2e",
 SIDE = 28
 DIGIT_THRESHOLD = 0.3
 POSITIVE, NEGATIVE, DIGIT, BACKGROUND = "#1a9850", "#d73027", "#9ecae1", "#ffffff"
+DIGIT_OUTLINE = "#08519c"
 # Red-white-green so that the mean-attribution panel uses the same colour code as the
 # significant-pixel panel next to it.
 ATTRIBUTION_CMAP = LinearSegmentedColormap.from_list("neg_white_pos", [NEGATIVE, BACKGROUND, POSITIVE])
@@ -49,7 +51,8 @@ def significance_maps(mean_attr, significant, mean_digit, title: str, png, pdf) 
         Significant pixels (for patch-level tests, the pixels of significant patches).
     mean_digit : (784,) array
         Mean image of the class of interest in [0, 1]; pixels above 0.3 are drawn in blue
-        under the significant pixels to show where the digit lies.
+        under the significant pixels, and the digit's outline in blue over them, so the digit
+        stays visible even where most of its pixels are significant.
     title : str
         Figure title.
     png, pdf : str or os.PathLike
@@ -72,10 +75,13 @@ def significance_maps(mean_attr, significant, mean_digit, title: str, png, pdf) 
     codes[sig & (attr < 0)] = 3
     right.imshow(codes, cmap=ListedColormap([BACKGROUND, DIGIT, POSITIVE, NEGATIVE]),
                  vmin=-0.5, vmax=3.5, interpolation="nearest")
+    right.contour(_image(np.asarray(mean_digit, dtype=np.float64)), levels=[DIGIT_THRESHOLD],
+                  colors=[DIGIT_OUTLINE], linewidths=1.5)
     right.set_title(f"Significant pixels (n = {int(sig.sum())})")
     right.legend(handles=[Patch(color=POSITIVE, label="positive"),
                           Patch(color=NEGATIVE, label="negative"),
-                          Patch(color=DIGIT, label=f"digit (mean > {DIGIT_THRESHOLD})")],
+                          Patch(color=DIGIT, label=f"digit (mean > {DIGIT_THRESHOLD})"),
+                          Line2D([], [], color=DIGIT_OUTLINE, label="digit outline")],
                  loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     for ax in (left, right):
         _no_ticks(ax)
