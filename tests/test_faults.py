@@ -122,3 +122,19 @@ def test_damaged_mnist_file_stops_the_run_with_nothing_written(tmp_path, damage)
     assert "t10k-labels-idx1-ubyte" in said
     assert ("md5" in said) if damage == "corrupt" else ("truncated" in said or "corrupt" in said.lower())
     assert not (project / "results" / "mnist" / "data.npz").exists()
+
+
+@pytest.mark.parametrize("override, target, log, message", [
+    ({"n_samples": 5000}, "results/mnist/sample_sets.npz", "sample_sets.log", "lower n_samples"),
+    ({"n_baselines": 5000, "experiments": {"fig2a": {"model": "cnn", "path": "O-L-IG", "baseline": "median"},
+                                           "fig2b": {"model": "cnn", "path": "O-L-IG", "baseline": "median"},
+                                           "fig2c": {"model": "cnn", "path": "O-L-IG", "baseline": "median"}}},
+     "results/mnist/attributions/cnn.O-L-IG.median_3/interest.shard0.npz",
+     "attribute/cnn.O-L-IG.median_3.interest.shard0.log", "lower n_baselines"),
+])
+def test_impossible_sets_stop_with_the_fix_named_and_nothing_written(tmp_path, override, target, log, message):
+    project = make_project(tmp_path, **override)
+    run = snakemake(project, target, check=False)
+    assert run.returncode != 0
+    assert message in (project / "results" / "logs" / "mnist" / log).read_text()
+    assert not (project / target).exists()
