@@ -4,6 +4,10 @@
     python benchmarks/compare.py --quick         # smoke run, well under a minute
     python benchmarks/compare.py --threads 1     # pin every library to one thread
 
+On a machine that other jobs share, prefer ``--threads 1``: two-thread OpenMP pools (torch,
+scikit-learn's distance reductions) stall badly when a core is taken, and timings of a few
+milliseconds swing tenfold; ``--repeats N`` keeps the fastest of N runs.
+
 Every row is measured in the same run, on the same model, samples, baselines, step count
 and (for neighbour paths) the same graph points, and carries an agreement column so a speed
 difference can never come from computing something else:
@@ -65,12 +69,12 @@ import os
 import platform
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 import types
 import warnings
 import zipfile
-import tarfile
 from pathlib import Path
 from types import SimpleNamespace
 

@@ -120,7 +120,7 @@ def attribute(model, samples, path: str = "O-L-IG", baseline="zero", reference=N
     pairs_per_batch = max(1, batch_size // n_steps)
 
     # Pairs are sample-major: pair p joins baseline p % n_b to sample p // n_b.
-    starts = np.ascontiguousarray(base.reshape(len(x) * n_b, d))
+    starts = base.reshape(len(x) * n_b, d).copy()  # a writable copy: torch shares its memory
     ends = np.repeat(x.reshape(len(x), d), n_b, axis=0)
     pair_target = None if targets is None else np.repeat(targets, n_b)
     route = _route(path, neighbors, base, x, n_b) if path.endswith("N-IG") else None
