@@ -24,20 +24,6 @@ def test_patch_groups_tile_the_image():
     assert sizes[99] == 1  # the bottom-right corner patch
 
 
-def test_expand_groups_round_trips():
-    groups = pixels.patch_groups()
-    flags = np.zeros(100, dtype=bool)
-    flags[[0, 11, 99]] = True
-    mask = pixels.expand_groups(flags, groups)
-    assert mask.sum() == 9 + 9 + 1
-    assert np.array_equal(np.unique(groups[mask]), [0, 11, 99])
-    as_series = pd.Series(flags, index=np.arange(100))
-    assert np.array_equal(pixels.expand_groups(as_series, groups), mask)
-    assert np.array_equal(pixels.expand_groups({0: True, 11: True, 99: True, 5: False}, groups), mask)
-    with pytest.raises(ValueError):
-        pixels.expand_groups(flags[:50], groups)
-
-
 def test_dead_pixels():
     rng = np.random.default_rng(0)
     images = rng.random((20, 28, 28))

@@ -9,10 +9,10 @@ skipping the single nearest, an outlier guard) and ``random``.
 from __future__ import annotations
 
 import numpy as np
-import torch
 
 from ._checks import as_float_array, check_choice
 from .autoencoder import decode_numpy, encode_numpy
+from .graph import exact_knn
 
 BASELINES = ("zero", "encoded-zero", "k-means", "median", "close", "random")
 
@@ -82,15 +82,6 @@ def select_baselines(kind: str, reference=None, n: int = 3, samples=None, autoen
     if samples is None:
         raise ValueError("baseline 'close' is chosen per sample: pass `samples`")
     smp = as_float_array(samples, "samples", 2)
-    nearest = _nearest(smp.reshape(len(smp), -1), flat, n + 1)[:, 1:]
-    return ref[nearest]
+    nearest, _ = exact_knn(smp.reshape(len(smp), -1), flat, n + 1)
+    return ref[nearest[:, 1:]]
 
-
-def _nearest(queries: np.ndarray, points: np.ndarray, k: int, chunk: int = 1024) -> np.ndarray:
-    """Indices (q, k) of the k nearest ``points`` of each query, nearest first (exact)."""
-    pts = torch.from_numpy(points)
-    out = []
-    for start in range(0, len(queries), chunk):
-        dist = torch.cdist(torch.from_numpy(queries[start:start + chunk]), pts)
-        out.append(dist.topk(k, dim=1, largest=False, sorted=True).indices.numpy())
-    return np.concatenate(out)

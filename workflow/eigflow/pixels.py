@@ -7,7 +7,7 @@ grows). Images are handled flattened, row-major: pixel ``i`` sits at ``(i // sid
 """
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -15,7 +15,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.neural_network import MLPClassifier
 from threadpoolctl import threadpool_limits
 
-__all__ = ["patch_groups", "expand_groups", "dead_pixels", "rank_significant",
+__all__ = ["patch_groups", "dead_pixels", "rank_significant",
            "subset_accuracy", "accuracy_curve"]
 
 MODELS = ("logistic", "mlp")
@@ -47,34 +47,6 @@ def patch_groups(side: int = 28, patch: int = 3) -> np.ndarray:
     return (rows // patch) * per_row + cols // patch
 
 
-def expand_groups(group_significant, groups) -> np.ndarray:
-    """Pixel mask from the significance of their groups.
-
-    Parameters
-    ----------
-    group_significant : mapping {group id: bool} or (n_groups,) bool array
-        A mapping (dict, or a pandas Series indexed by group id such as
-        ``table.set_index("feature")["significant"]``) may omit groups, which count as not
-        significant. An array is indexed by group id, so ids must be ``0 .. n_groups - 1``.
-    groups : (d,) int array
-        Group id of each pixel, e.g. from :func:`patch_groups`.
-
-    Returns
-    -------
-    mask : (d,) bool array
-        True for pixels whose group is significant.
-    """
-    groups = np.asarray(groups)
-    if isinstance(group_significant, Mapping | pd.Series):
-        significant = {g for g, s in group_significant.items() if s}
-        return np.isin(groups, list(significant))
-    flags = np.asarray(group_significant, dtype=bool)
-    if flags.ndim != 1 or groups.min() < 0 or groups.max() >= len(flags):
-        raise ValueError(f"a (n_groups,) array needs group ids in 0..{len(flags) - 1}; "
-                         f"got ids {groups.min()}..{groups.max()}")
-    return flags[groups]
-
-
 def dead_pixels(images, tol: float = 0.0) -> np.ndarray:
     """Pixels that are constant (within ``tol``) over a set of images.
 
@@ -92,9 +64,7 @@ def dead_pixels(images, tol: float = 0.0) -> np.ndarray:
     -------
     dead : (d,) bool array
     """
-    x = np.asarray(images, dtype=np.float64)
-    x = x.reshape(len(x), -1)
-    return np.ptp(x, axis=0) <= tol
+    return np.ptp(_flat(images), axis=0) <= tol
 
 
 def rank_significant(table: pd.DataFrame) -> np.ndarray:
