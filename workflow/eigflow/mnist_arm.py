@@ -2,7 +2,7 @@
 
 Arrays flow through files: ``prepare`` -> data.npz; ``sample_sets`` -> sample_sets.npz;
 models (eigflow.models.digits); ``attribute_shard`` -> one shard of attributions;
-``merge_shards``; Algorithm 1 (eigflow.significance); figures (eigflow.figures.mnist).
+``eigflow.shards.merge_shards``; Algorithm 1 (eigflow.significance); figures (eigflow.figures.mnist).
 Images are flat (n, 784) float32 in [0, 1] everywhere after ``prepare``.
 """
 from __future__ import annotations
@@ -12,11 +12,11 @@ import logging
 import numpy as np
 import pandas as pd
 
+from . import shards
 from .attribute import attribute
 from .data.mnist import load_mnist
 from .graph import NeighborGraph
 from .integrate import step_halving_change
-from .jobs import shard_indices
 from .pixels import dead_pixels, patch_groups, subset_accuracy
 
 log = logging.getLogger(__name__)
@@ -40,24 +40,11 @@ def prepare(source: str, local_dir: str, download_dir: str, test_fraction: float
 
 
 def sample_sets(labels: np.ndarray, digit: int, n_samples: int, seed: int) -> dict:
-    """Indices of the class of interest and of two disjoint random sets (null, null2).
-
-    The null sets are drawn from all classes, excluding the chosen samples of interest, as
-    Algorithm 1's "random set of samples"; null2 exists for the random-vs-random check.
-    """
-    rng = np.random.default_rng(seed)
-    of_digit = np.flatnonzero(labels == digit)
-    if len(of_digit) < n_samples:
-        raise ValueError(f"only {len(of_digit)} images of digit {digit} in the sample pool but "
-                         f"mnist.n_samples={n_samples}; lower n_samples or use a larger source")
-    interest = rng.choice(of_digit, n_samples, replace=False)
-    rest = np.setdiff1d(np.arange(len(labels)), interest)
-    if len(rest) < 2 * n_samples:
-        raise ValueError(f"the sample pool has {len(labels)} images: too few for two random sets of "
-                         f"{n_samples} beside the class of interest; lower mnist.n_samples")
-    nulls = rng.choice(rest, 2 * n_samples, replace=False)
-    return {"interest": np.sort(interest), "null": np.sort(nulls[:n_samples]),
-            "null2": np.sort(nulls[n_samples:])}
+    """Algorithm 1's sets (:func:`eigflow.shards.sample_sets`) with images of ``digit`` as the
+    class of interest."""
+    return shards.sample_sets(np.flatnonzero(labels == digit), len(labels), n_samples, seed,
+                              what=f"images of digit {digit} in the sample pool",
+                              fix="lower n_samples (mnist.n_samples) or use a larger source")
 
 
 def reference_class(data: dict, digit: int) -> np.ndarray:
@@ -66,25 +53,15 @@ def reference_class(data: dict, digit: int) -> np.ndarray:
 
 
 def attribute_shard(model, autoencoder, data: dict, sets: dict, pool: str, sampleset: str,
-                    shard: int, shards: int, path: str, baseline: str, ref_digit: int, digit: int,
+                    shard: int, n_shards: int, path: str, baseline: str, ref_digit: int, digit: int,
                     n_baselines: int, n_steps: int, graph: NeighborGraph | None, seed: int,
                     batch_size: int | None, device: str) -> dict:
     """Attributions of one shard of a sample set toward class ``digit``, as arrays to save."""
-    index = sets[sampleset][shard_indices(len(sets[sampleset]), shards, shard)]
-    samples = data[f"x_{pool}"][index]
-    res = attribute(model, samples, path=path, baseline=baseline,
-                    reference=reference_class(data, ref_digit), n_baselines=n_baselines,
-                    n_steps=n_steps, autoencoder=autoencoder, neighbors=graph, target=digit,
-                    batch_size=batch_size, device=device, seed=seed,
-                    label=f"{path} {baseline} {sampleset} shard {shard}")
-    return {"index": index, "attributions": res.attributions,
-            "completeness_error": res.completeness_error, "output": res.output,
-            "baseline_output": res.baseline_output, "baselines": res.baselines}
-
-
-def merge_shards(shards: list[dict]) -> dict:
-    """Concatenate shards (in shard order) along the sample axis."""
-    return {key: np.concatenate([s[key] for s in shards]) for key in shards[0]}
+    return shards.attribute_shard(
+        model, data[f"x_{pool}"], shards.shard_rows(sets, sampleset, n_shards, shard), path, baseline,
+        reference_class(data, ref_digit), n_baselines, n_steps, autoencoder=autoencoder, graph=graph,
+        target=digit, seed=seed, batch_size=batch_size, device=device,
+        label=f"{path} {baseline} {sampleset} shard {shard}")
 
 
 def significance_groups(patch: int):

@@ -1,5 +1,5 @@
-# Attribution, sharded: one job per (model, path, baseline, sample set, shard), merged by a
-# separate rule, then Algorithm 1 on the merged sets.
+# Attribution, sharded: one job per (model, path, baseline, sample set, shard), merged by the
+# rule merge_shards (common to every arm, in attribution.smk), then Algorithm 1 on the merged sets.
 
 
 rule mnist_attribute_shard:
@@ -30,25 +30,6 @@ rule mnist_attribute_shard:
         **gpu_resources(),
     script:
         "../scripts/mnist_attribute_shard.py"
-
-
-rule mnist_merge_shards:
-    input:
-        expand(
-            "results/mnist/attributions/{{exp}}/{{sampleset}}.shard{shard}.npz",
-            shard=range(MNIST["shards"]),
-        ),
-    output:
-        "results/mnist/attributions/{exp}/{sampleset}.npz",
-    log:
-        "results/logs/mnist/merge/{exp}.{sampleset}.log",
-    conda:
-        "../../envs/torch.yaml"
-    resources:
-        mem_mb=2000,
-        runtime=10,
-    script:
-        "../scripts/merge_shards.py"
 
 
 rule mnist_significance:

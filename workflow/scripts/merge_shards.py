@@ -1,9 +1,11 @@
 import numpy as np
 
-from eigflow import io, jobs, mnist_arm
+from eigflow import io, jobs, shards
 
 log = jobs.setup_logging(snakemake.log[0])
-merged = mnist_arm.merge_shards([io.load_npz(f) for f in snakemake.input])
-error = merged["completeness_error"]
-log.info("%d samples; completeness error median %.3g, max %.3g", len(error), np.median(error), error.max())
+merged = shards.merge_shards([io.load_npz(f) for f in snakemake.input])
+log.info("%d samples", len(merged["index"]))
+if "completeness_error" in merged:
+    error = merged["completeness_error"]
+    log.info("completeness error median %.3g, max %.3g", np.median(error), error.max())
 io.save_npz(snakemake.output[0], **merged)
