@@ -18,6 +18,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..io import atomic_path
+from .common import fit, mlp
 
 __all__ = [
     "KINDS",
@@ -53,17 +54,6 @@ DEFAULT_CONFIG = {
 
 def _flat(x: torch.Tensor) -> torch.Tensor:
     return x.reshape(x.shape[0], N_PIXELS)
-
-
-def _mlp(sizes: Iterable[int]) -> list[nn.Module]:
-    """Linear+ReLU layers between consecutive sizes (no activation after the last)."""
-    sizes = list(sizes)
-    layers: list[nn.Module] = []
-    for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
-        layers.append(nn.Linear(a, b))
-        if i < len(sizes) - 2:
-            layers.append(nn.ReLU())
-    return layers
 
 
 class _Autoencoder(nn.Module):
@@ -110,10 +100,10 @@ class VAE(_Autoencoder):
         super().__init__()
         hidden = list(hidden)
         self.latent_dim = latent_dim
-        self.encoder = nn.Sequential(*_mlp([N_PIXELS, *hidden]), nn.ReLU())
+        self.encoder = nn.Sequential(*mlp([N_PIXELS, *hidden]), nn.ReLU())
         self.mu = nn.Linear(hidden[-1], latent_dim)
         self.logvar = nn.Linear(hidden[-1], latent_dim)
-        self.decoder = nn.Sequential(*_mlp([latent_dim, *hidden[::-1], N_PIXELS]))
+        self.decoder = nn.Sequential(*mlp([latent_dim, *hidden[::-1], N_PIXELS]))
 
     def _features(self, x: torch.Tensor) -> torch.Tensor:
         return self.encoder(_flat(x))
@@ -160,7 +150,7 @@ class LatentClassifier(nn.Module):
 
     def __init__(self, latent_dim: int, hidden: Iterable[int] = (64,), n_classes: int = 10):
         super().__init__()
-        self.net = nn.Sequential(*_mlp([latent_dim, *hidden, n_classes]))
+        self.net = nn.Sequential(*mlp([latent_dim, *hidden, n_classes]))
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         return self.net(z)
@@ -220,37 +210,6 @@ def _as_tensor(x) -> torch.Tensor:
     return _flat(torch.as_tensor(np.asarray(x), dtype=torch.float32))
 
 
-def _epochs(
-    name: str,
-    tensors: tuple[torch.Tensor, ...],
-    loss_fn: Callable[..., torch.Tensor],
-    params: list[nn.Parameter],
-    epochs: int,
-    batch_size: int,
-    lr: float,
-    seed: int,
-    log: Callable[[str], None],
-) -> list[float]:
-    """Adam over shuffled mini-batches; returns the mean loss per epoch."""
-    # The generator fixes the batch order; the global seed fixes the VAE's sampling noise.
-    torch.manual_seed(seed)
-    gen = torch.Generator().manual_seed(seed)
-    opt = torch.optim.Adam(params, lr=lr)
-    n = tensors[0].shape[0]
-    losses = []
-    for epoch in range(1, epochs + 1):
-        start, total = time.perf_counter(), 0.0
-        for idx in torch.randperm(n, generator=gen).split(batch_size):
-            loss = loss_fn(*(t[idx] for t in tensors))
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            total += loss.item() * len(idx)
-        losses.append(total / n)
-        log(f"{name} epoch {epoch}/{epochs} loss {losses[-1]:.4f} {time.perf_counter() - start:.1f}s")
-    return losses
-
-
 def train_vae(
     vae: _Autoencoder,
     x_train,
@@ -285,7 +244,7 @@ def train_vae(
         return (bce + kl) / x.shape[0]
 
     vae.train()
-    losses = _epochs("vae", (_as_tensor(x_train),), loss_fn, list(vae.parameters()),
+    losses = fit("vae", (_as_tensor(x_train),), loss_fn, list(vae.parameters()),
                      epochs, batch_size, lr, seed, log)
     vae.eval()
     return losses
@@ -331,7 +290,7 @@ def train_classifier(
         p.requires_grad_(False)
     model.train()
     try:
-        losses = _epochs("classifier", (_as_tensor(x), torch.as_tensor(np.asarray(y), dtype=torch.int64)),
+        losses = fit("classifier", (_as_tensor(x), torch.as_tensor(np.asarray(y), dtype=torch.int64)),
                          lambda xb, yb: F.cross_entropy(model(xb), yb), params,
                          epochs, batch_size, lr, seed, log)
     finally:

@@ -28,7 +28,7 @@ from torch import nn
 
 from ..autoencoder import encode_numpy, module_device
 from ..io import atomic_path
-from .digits import _epochs, _mlp
+from .common import fit, mlp
 
 __all__ = [
     "EPS_RANGE",
@@ -72,10 +72,10 @@ class Autoencoder(nn.Module):
                        "latent_dim": int(latent_dim), "variational": bool(variational)}
         self.latent_dim = int(latent_dim)
         width = hidden[-1] if hidden else n_features
-        self.encoder = nn.Sequential(*_mlp([n_features, *hidden]), *([nn.ReLU()] if hidden else []))
+        self.encoder = nn.Sequential(*mlp([n_features, *hidden]), *([nn.ReLU()] if hidden else []))
         self.mu = nn.Linear(width, latent_dim)
         self.logvar = nn.Linear(width, latent_dim) if variational else None
-        self.decoder = nn.Sequential(*_mlp([latent_dim, *hidden[::-1], n_features]))
+        self.decoder = nn.Sequential(*mlp([latent_dim, *hidden[::-1], n_features]))
         self.output = nn.Sigmoid()
 
     def encode(self, x: torch.Tensor) -> torch.Tensor:
@@ -120,7 +120,7 @@ class SplicingCode(nn.Module):
         hidden = [int(h) for h in hidden]
         self.config = {"latent_dim": int(latent_dim), "n_tissues": int(n_tissues), "hidden": hidden}
         self.n_tissues = int(n_tissues)
-        self.body = nn.Sequential(*_mlp([latent_dim + 2 * n_tissues, *hidden, 3]))
+        self.body = nn.Sequential(*mlp([latent_dim + 2 * n_tissues, *hidden, 3]))
         self.output = nn.Sigmoid()
 
     def logits(self, z: torch.Tensor, t1: torch.Tensor, t2: torch.Tensor) -> torch.Tensor:
@@ -207,7 +207,7 @@ def train_autoencoder(
         return loss / len(xb)
 
     ae.train()
-    _epochs("vae" if variational else "autoencoder", (x,), loss_fn, list(ae.parameters()),
+    fit("vae" if variational else "autoencoder", (x,), loss_fn, list(ae.parameters()),
             epochs, batch_size, lr, seed, log)
     return ae.eval()
 
@@ -300,7 +300,7 @@ def train_splicing_code(
     torch.manual_seed(seed)
     code = SplicingCode(z.shape[1], n_tissues, hidden)
     code.train()
-    _epochs("splicing code", (event, t1, t2, torch.from_numpy(y)),
+    fit("splicing code", (event, t1, t2, torch.from_numpy(y)),
             lambda e, a, b, yb: F.binary_cross_entropy_with_logits(code.logits(z[e], a, b), yb),
             list(code.parameters()), epochs, batch_size, lr, seed, log)
     return code.eval()
