@@ -1,0 +1,306 @@
+"""Splicing-arm evaluation (Fig. 3, supp. S7-S10, planted truth): known answers on constructed tables."""
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from eigflow.baselines import BASELINES
+from eigflow.paths import PATHS
+from eigflow.significance import COLUMNS
+from eigflow.splicing import evaluate as ev
+
+
+def sig_table(features, significant=(), scores=None, p=None):
+    """An Algorithm 1 table over ``features``; ``scores`` gives mean_abs_interest and t."""
+    features = list(features)
+    scores = np.linspace(1, 0, len(features)) if scores is None else np.asarray(scores, float)
+    p = np.full(len(features), 0.5) if p is None else np.asarray(p, float)
+    return pd.DataFrame({"feature": features, "mean_abs_interest": scores, "mean_abs_null": 0.1,
+                         "t": scores, "p": p, "p_adjusted": np.minimum(p * len(p), 1),
+                         "significant": [f in set(significant) for f in features]})[COLUMNS]
+
+
+FEATURES = [f"m{i}" for i in range(10)]
+
+
+# --- method ids ------------------------------------------------------------------------------
+
+def test_method_ids_parse_and_label():
+    assert len(ev.METHODS) == len(set(ev.METHODS)) == 26
+    assert ev.METHODS[0] == "simple-gradients" and ev.METHODS[-1] == "deep-shap"
+    assert ev.parse_method("H-L-IG.encoded-zero") == ("H-L-IG", "encoded-zero")
+    assert ev.parse_method("deep-shap") == (None, None)
+    assert ev.method_label("H-L-IG.median") == "median H-L-IG"
+    assert ev.method_label("simple-gradients") == "simple gradients"
+    assert ev.method_label("deep-shap") == "Deep SHAP"
+    with pytest.raises(ValueError, match="unknown method 'X-L-IG.zero'"):
+        ev.parse_method("X-L-IG.zero")
+    assert ev.order_methods(["deep-shap", "O-L-IG.median", "simple-gradients"]) == \
+        ["simple-gradients", "O-L-IG.median", "deep-shap"]
+
+
+def test_panels_show_the_papers_methods():
+    assert ev.PANELS["fig3a"] == ["simple-gradients", "O-L-IG.zero", "H-L-IG.zero", "O-N-IG.zero", "H-N-IG.zero"]
+    assert all(ev.parse_method(m) == ("O-L-IG", b) for m, b in zip(ev.PANELS["fig3b"], BASELINES))
+    assert {ev.parse_method(m)[1] for m in ev.PANELS["fig3c"]} == {"encoded-zero"}
+    assert {ev.parse_method(m)[1] for m in ev.PANELS["fig3d"]} == {"median"}
+    assert len(ev.PANELS["figS7"]) == 24 and set(ev.PANELS["figS7"]) < set(ev.METHODS)
+
+
+# --- counts -----------------------------------------------------------------------------------
+
+def test_count_table_counts_and_paper_counts():
+    significance = {"O-L-IG.median": sig_table(FEATURES, FEATURES[:4]),
+                    "H-L-IG.encoded-zero": sig_table(FEATURES, FEATURES[2:3]),
+                    "simple-gradients": sig_table(FEATURES[:7]),
+                    "H-L-IG.k-means": sig_table(FEATURES, FEATURES)}
+    table = ev.count_table(significance).set_index("method")
+    assert list(table.index) == ["simple-gradients", "H-L-IG.encoded-zero", "H-L-IG.k-means", "O-L-IG.median"]
+    assert table["n_significant"].to_dict() == {"simple-gradients": 0, "H-L-IG.encoded-zero": 1,
+                                                "H-L-IG.k-means": 10, "O-L-IG.median": 4}
+    assert table.loc["simple-gradients", "n_tested"] == 7
+    assert table.loc["O-L-IG.median", "paper_count"] == "621"
+    assert table.loc["H-L-IG.encoded-zero", ["paper_low", "paper_high"]].tolist() == [354, 534]
+    assert table.loc["H-L-IG.encoded-zero", "paper_count"] == "354-534"
+    assert table.loc["simple-gradients", "paper_low"] == 3
+    assert pd.isna(table.loc["H-L-IG.k-means", "paper_count"])
+    assert table.loc["H-L-IG.k-means", ["path", "baseline", "label"]].tolist() == ["H-L-IG", "k-means",
+                                                                                   "k-means H-L-IG"]
+    with pytest.raises(ValueError, match="no significance table for method"):
+        ev.count_table(significance, ["deep-shap"])
+
+
+# --- enrichment -------------------------------------------------------------------------------
+
+def test_ranking_orders_by_attribution():
+    table = sig_table(["a", "b", "c", "d"], ["a", "c", "d"], scores=[0.2, 0.9, 0.5, 0.7])
+    assert list(ev.ranking(table).index) == ["b", "d", "c", "a"]
+    assert list(ev.ranking(table, significant_only=True).index) == ["d", "c", "a"]
+
+
+def test_enrichment_curve_matches_the_hypergeometric_sf():
+    curve = ev.enrichment_curve(["a", "x", "b", "y", "c"], {"a", "b", "c"}, universe=10)
+    assert curve["k"].tolist() == [1, 2, 3, 4, 5]
+    assert curve["overlap"].tolist() == [1, 1, 2, 2, 3]
+    expected = stats.hypergeom.sf(curve["overlap"] - 1, 10, 3, curve["k"])
+    np.testing.assert_allclose(10 ** -curve["neglog10_p"], expected, rtol=1e-10)
+    assert 10 ** -curve["neglog10_p"].iloc[0] == pytest.approx(0.3)  # P(X >= 1) with 1 draw: 3/10
+    none_known = ev.enrichment_curve(["x", "y"], {"a"}, universe=10)
+    assert (none_known["neglog10_p"] == 0).all()  # p = 1
+
+
+def test_enrichment_peaks_when_known_features_come_first():
+    known = {"k0", "k1", "k2", "k3"}
+    others = [f"o{i}" for i in range(16)]
+    first = ev.enrichment_curve(sorted(known) + others, known, universe=20)
+    last = ev.enrichment_curve(others + sorted(known), known, universe=20)
+    best = first["neglog10_p"]
+    # All four known in the top 4: p = 1 / C(20, 4) = 1 / 4845.
+    assert best.idxmax() == 3 and best.max() == pytest.approx(np.log10(4845))
+    assert best.max() > last["neglog10_p"].max()
+    assert (best.to_numpy() >= last["neglog10_p"].to_numpy() - 1e-12).all()
+    with pytest.raises(ValueError, match="repeats"):
+        ev.enrichment_curve(["a", "a"], known, 20)
+
+
+def test_enrichment_table_and_best_methods():
+    known = pd.DataFrame({"meta_feature": FEATURES, "p": 0.0, "neglog_p": 30.0,
+                          "known": [f in {"m0", "m1"} for f in FEATURES]})
+    good = sig_table(FEATURES, FEATURES[:3])                       # m0, m1 ranked first
+    bad = sig_table(FEATURES, FEATURES[5:], scores=np.arange(10))  # no known feature significant
+    significance = {"O-L-IG.median": bad, "H-L-IG.median": good, "O-N-IG.median": good.copy(),
+                    "H-L-IG.encoded-zero": good, "deep-shap": bad, "H-N-IG.zero": sig_table(FEATURES)}
+    curves = ev.enrichment_table(significance, known)
+    assert set(curves["method"]) == set(significance) - {"H-N-IG.zero"}  # nothing significant: no rows
+    assert len(curves[curves["method"] == "H-L-IG.median"]) == 3
+    assert ev.best_methods(curves, "median") == ["H-L-IG.median", "O-N-IG.median"]  # tie: METHODS order
+    assert ev.best_methods(curves, "median", n=1) == ["H-L-IG.median"]
+    assert ev.best_methods(curves, "close") == []
+    assert ev.fig3e_methods(curves) == ["H-L-IG.encoded-zero", "H-L-IG.median", "O-N-IG.median", "deep-shap"]
+
+
+# --- prediction -------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def task():
+    """Six meta-features of two features each; only m0's features carry the label."""
+    rng = np.random.default_rng(0)
+    n = 600
+    labels = rng.random(n) < 0.4
+    x = rng.random((n, 12)).astype(np.float32)
+    x[:, :2] = np.clip(0.35 + 0.3 * labels[:, None] + rng.normal(0, 0.12, (n, 2)), 0, 1)
+    meta = pd.DataFrame({"feature": [f"f{j}" for j in range(12)], "meta_feature": [f"m{j // 2}" for j in range(12)]})
+    train = np.arange(n) < 400
+    return x, meta, labels, train, ~train
+
+
+def test_auc_curve_significant_beats_random_and_is_seeded(task):
+    ranked = ["m0", "m3", "m1"]
+    curve = ev.auc_curve(*task, ranked, sizes=[1, 2, 5], repeats=6, seed=3)
+    sig = curve[curve["selection"] == "significant"].set_index("n_meta")["auc"]
+    assert list(sig.index) == [1, 2]  # no ranking beyond its 3 entries at size 5
+    random = curve[curve["selection"] == "random"]
+    assert len(random) == 3 * 6 and random["repeat"].tolist() == list(range(6)) * 3
+    assert sig[1] > 0.9 > random.loc[random["n_meta"] == 1, "auc"].mean()
+    pd.testing.assert_frame_equal(curve, ev.auc_curve(*task, ranked, [1, 2, 5], 6, seed=3))
+    assert not curve.equals(ev.auc_curve(*task, ranked, [1, 2, 5], 6, seed=4))
+    with pytest.raises(ValueError, match="between 1 and the 6 meta-features"):
+        ev.auc_curve(*task, ranked, [7], 1)
+    with pytest.raises(ValueError, match="not in `meta_table`"):
+        ev.auc_curve(*task, ["m9"], [1], 0)
+
+
+def test_auc_curve_rejects_a_one_class_split(task):
+    x, meta, labels, train, test = task
+    with pytest.raises(ValueError, match="`test` rows hold only one class"):
+        ev.auc_curve(x, meta, labels, train, test & labels, ["m0"], [1], 1)
+    with pytest.raises(ValueError, match="meta_table` has 11 rows"):
+        ev.auc_curve(x, meta.iloc[:11], labels, train, test, ["m0"], [1], 1)
+
+
+def test_method_auc_one_model_per_method(task):
+    metas = [f"m{i}" for i in range(6)]
+    significance = {"H-L-IG.median": sig_table(metas, ["m0", "m2"]),
+                    "O-L-IG.zero": sig_table(metas),
+                    "H-L-IG.random": sig_table(metas, ["m4", "m5"])}
+    table = ev.method_auc(*task, significance).set_index("method")
+    assert list(table.index) == ["O-L-IG.zero", "H-L-IG.median", "H-L-IG.random", "all-features"]
+    assert table["n_significant"].tolist() == [0, 2, 2, 6]
+    assert np.isnan(table.loc["O-L-IG.zero", "auc"])
+    assert table.loc["H-L-IG.median", "auc"] > 0.9
+    assert table.loc["H-L-IG.random", "auc"] < 0.65
+    assert table.loc["all-features", "auc"] > 0.9
+
+
+# --- overlap ----------------------------------------------------------------------------------
+
+def test_overlap_table_is_symmetric_with_right_counts():
+    significance = {"O-L-IG.zero": sig_table(FEATURES),
+                    "H-L-IG.median": sig_table(FEATURES, ["m0", "m1", "m2"]),
+                    "O-L-IG.median": sig_table(FEATURES, ["m1", "m2", "m3", "m4"])}
+    table = ev.overlap_table(significance)
+    assert len(table) == 9
+    wide = table.pivot(index="method_a", columns="method_b", values="shared")
+    np.testing.assert_array_equal(wide.to_numpy(), wide.to_numpy().T)
+    pair = table.set_index(["method_a", "method_b"])
+    assert pair.loc[("H-L-IG.median", "O-L-IG.median"), ["n_a", "n_b", "shared"]].tolist() == [3, 4, 2]
+    assert pair.loc[("H-L-IG.median", "O-L-IG.median"), "jaccard"] == pytest.approx(2 / 5)
+    assert pair.loc[("O-L-IG.median", "O-L-IG.median"), ["shared", "jaccard"]].tolist() == [4, 1.0]
+    assert pair.loc[("O-L-IG.zero", "H-L-IG.median"), ["shared", "jaccard"]].tolist() == [0, 0.0]
+    assert np.isnan(pair.loc[("O-L-IG.zero", "O-L-IG.zero"), "jaccard"])
+
+
+def test_only_in_counts_features_missed_by_the_other_group():
+    significance = {"O-L-IG.encoded-zero": sig_table(FEATURES, ["m0", "m1", "m2"]),
+                    "H-L-IG.encoded-zero": sig_table(FEATURES, ["m2", "m3"]),
+                    "O-L-IG.median": sig_table(FEATURES, ["m1", "m5"]),
+                    "H-L-IG.k-means": sig_table(FEATURES, ["m3"])}
+    assert ev.only_in(significance, ["O-L-IG.encoded-zero", "H-L-IG.encoded-zero"],
+                      ["O-L-IG.median", "H-L-IG.k-means"]) == (2, 4)  # m0 and m2 of {m0..m3}
+
+
+# --- calibration ------------------------------------------------------------------------------
+
+def test_calibration_table_ks_against_uniform():
+    rng = np.random.default_rng(1)
+    uniform = sig_table(range(500), p=rng.random(500))
+    skewed = sig_table(range(500), [0], p=rng.random(500) ** 3)
+    table = ev.calibration_table({"H-L-IG.median": uniform, "O-L-IG.zero": skewed}).set_index("method")
+    assert table.loc["H-L-IG.median", "ks_p"] > 0.01 and table.loc["H-L-IG.median", "n_significant"] == 0
+    assert table.loc["O-L-IG.zero", "ks_p"] < 1e-6 and table.loc["O-L-IG.zero", "n_significant"] == 1
+    expected = stats.kstest(uniform["p"], "uniform")
+    assert table.loc["H-L-IG.median", "ks_statistic"] == pytest.approx(expected.statistic)
+    long = ev.pvalue_table({"H-L-IG.median": uniform, "O-L-IG.zero": skewed})
+    assert list(long.columns) == ["method", "feature", "p"] and len(long) == 1000
+    assert long["method"].iloc[0] == "O-L-IG.zero"  # METHODS order
+
+
+# --- ground truth -----------------------------------------------------------------------------
+
+def test_ground_truth_table_precision_recall_f1():
+    truth = pd.DataFrame({"meta_feature": FEATURES + ["m_untested"], "tiers": "", "rbps": "",
+                          "truth": [f in {"m0", "m1", "m2", "m_untested"} for f in FEATURES + ["m_untested"]]})
+    ranked_well = sig_table(FEATURES, ["m0", "m1", "m5"])  # scores fall with the index: truths first
+    scores = np.linspace(0, 1, 10)
+    nothing = sig_table(FEATURES, scores=scores)  # truths ranked last
+    table = ev.ground_truth_table({"H-L-IG.median": ranked_well, "O-L-IG.zero": nothing}, truth).set_index("method")
+    row = table.loc["H-L-IG.median"]
+    assert (row["n_significant"], row["true_positives"]) == (3, 2)
+    assert row["precision"] == pytest.approx(2 / 3)
+    assert row["recall"] == pytest.approx(2 / 4)  # the untested planted meta-feature is missed
+    assert row["f1"] == pytest.approx(2 * (2 / 3) * (2 / 4) / (2 / 3 + 2 / 4))
+    assert row["auprc"] == pytest.approx(1.0)
+    assert row["chance_auprc"] == pytest.approx(0.3)
+    empty = table.loc["O-L-IG.zero"]
+    assert np.isnan(empty["precision"]) and empty["recall"] == 0 and empty["f1"] == 0
+    assert empty["auprc"] < 0.5
+    assert list(ev.ground_truth_table({"O-L-IG.zero": nothing}, None).columns) == ev.GROUND_TRUTH_COLUMNS
+    assert ev.ground_truth_table({"O-L-IG.zero": nothing}, None).empty
+
+
+# --- figures ----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def tables(task):
+    """Every evaluation table of a small synthetic run with all 26 methods."""
+    rng = np.random.default_rng(2)
+    metas = [f"m{i}" for i in range(6)] + [f"x{i}" for i in range(34)]  # m* are the meta_table's
+    significance, calibration = {}, {}
+    for i, method in enumerate(ev.METHODS):
+        n = 0 if method == "O-L-IG.zero" else int(rng.integers(1, 30))
+        chosen = list(rng.choice(metas, n, replace=False))
+        significance[method] = sig_table(metas, chosen, scores=rng.random(len(metas)))
+        calibration[method] = sig_table(metas, p=rng.random(len(metas)))
+    known = pd.DataFrame({"meta_feature": metas, "p": 1e-30, "neglog_p": 30.0,
+                          "known": rng.random(len(metas)) < 0.3})
+    truth = pd.DataFrame({"meta_feature": metas, "truth": rng.random(len(metas)) < 0.2, "tiers": "", "rbps": ""})
+    six = {m: t[t["feature"].str.startswith("m")].reset_index(drop=True) for m, t in significance.items()}
+    names = ["input features", "AE 32", "VAE 32", "AE bootstrap"]
+    corr = rng.uniform(0.7, 0.96, (4, 4))
+    corr = (corr + corr.T) / 2
+    np.fill_diagonal(corr, 1)
+    return {
+        "counts": ev.count_table(significance),
+        "curves": ev.enrichment_table(significance, known),
+        "auc_curve": ev.auc_curve(*task, ["m0", "m1", "m2"], [1, 2, 3, 6], repeats=3),
+        "method_auc": ev.method_auc(*task, six),
+        "stability": pd.DataFrame({"variant_a": np.repeat(names, 4), "variant_b": np.tile(names, 4),
+                                   "spearman": corr.ravel()}),
+        "overlap": ev.overlap_table(significance),
+        "pvalues": ev.pvalue_table(calibration),
+        "calibration": ev.calibration_table(calibration),
+        "truth": ev.ground_truth_table(significance, truth),
+    }
+
+
+def _draws(tmp_path, draw, name):
+    png, pdf = tmp_path / f"{name}.png", tmp_path / f"{name}.pdf"
+    draw(png, pdf)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000
+    assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 1000
+
+
+@pytest.mark.parametrize("name, args", [
+    ("fig3a", ["counts"]), ("fig3b", ["counts"]), ("fig3c", ["counts"]), ("fig3d", ["counts"]),
+    ("fig3e", ["curves"]), ("fig3f", ["auc_curve"]), ("fig3g", ["method_auc"]), ("figS3", ["stability"]),
+    ("figS7", ["counts"]), ("figS8", ["overlap"]), ("figS9", ["pvalues", "calibration"]),
+    ("figS10", ["curves"]), ("fig_ground_truth", ["truth"]),
+])
+def test_every_figure_writes_png_and_pdf(tmp_path, tables, name, args):
+    from eigflow.figures import splicing as figures
+
+    draw = getattr(figures, name)
+    _draws(tmp_path, lambda png, pdf: draw(*(tables[a] for a in args), png, pdf), name)
+
+
+def test_ground_truth_figure_without_truth(tmp_path):
+    from eigflow.figures import splicing as figures
+
+    _draws(tmp_path, lambda png, pdf: figures.fig_ground_truth(None, png, pdf), "no_truth")
+
+
+def test_method_colours_follow_the_path():
+    from eigflow.figures import splicing as figures
+
+    assert figures.method_color("H-L-IG.zero") == figures.method_color("H-L-IG.median")
+    assert len({figures.method_color(f"{p}.zero") for p in PATHS}) == 4
