@@ -143,11 +143,31 @@ def regions(seq: str, bounds: dict, flank: int = FLANK) -> dict:
     }
 
 
+def span_sequence(fasta, event, flank: int = FLANK) -> str:
+    """Genomic sequence of the event's span, read only where its regions and sites lie.
+
+    Real introns run to 100 kb; every region and splice-site window lies within ``flank`` +
+    a splice site's length of an exon, so only those windows are read and the rest of the
+    span is filled with N, which no region ever reaches.
+    """
+    start, end = span(event)
+    margin = flank + len(THREE_SS)
+    windows = sorted((max(start, getattr(event, f"{x}_start") - 1 - margin),
+                      min(end, getattr(event, f"{x}_end") + margin)) for x in ("c1", "a", "c2"))
+    pieces, cursor = [], start
+    for lo, hi in windows:
+        lo = max(lo, cursor)
+        if hi > lo:
+            pieces += ["N" * (lo - cursor), fasta.fetch(event.chrom, lo, hi)]
+            cursor = hi
+    pieces.append("N" * (end - cursor))
+    return "".join(pieces)
+
+
 def event_sequences(fasta, events: pd.DataFrame, flank: int = FLANK):
     """Yield (event_id, regions dict) for every event, reading ``fasta`` (a pysam.FastaFile)."""
     for event in events.itertuples(index=False):
-        start, end = span(event)
-        seq = oriented(fasta.fetch(event.chrom, start, end), event.strand)
+        seq = oriented(span_sequence(fasta, event, flank), event.strand)
         yield event.event_id, regions(seq, layout(event), flank)
 
 
