@@ -107,8 +107,8 @@ class Basal:
 
     intercept: float = 0.4
     weight: float = 0.18
-    centre: float = 16.0
-    noise: float = 0.35
+    centre: float = 10.0
+    noise: float = 0.15
     extra: dict = field(default_factory=dict)
 
 
