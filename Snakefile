@@ -1,6 +1,7 @@
 # eigflow: Enhanced Integrated Gradients (Jha et al., Genome Biology 2020), end to end.
 #   snakemake --cores all                      # config/config.yaml
 #   snakemake --cores all --configfile tests/config/tiny.yaml
+#   snakemake --cores all --config arms=[splicing]   # one arm only
 from snakemake.utils import min_version, validate
 
 min_version("9.0")
@@ -20,6 +21,11 @@ include: "workflow/rules/mnist_data.smk"
 include: "workflow/rules/mnist_models.smk"
 include: "workflow/rules/mnist_attribution.smk"
 include: "workflow/rules/mnist_figures.smk"
+include: "workflow/rules/attribution.smk"
+include: "workflow/rules/splicing_data.smk"
+include: "workflow/rules/splicing_models.smk"
+include: "workflow/rules/splicing_attribution.smk"
+include: "workflow/rules/splicing_figures.smk"
 
 
 rule all:

@@ -1,10 +1,19 @@
 # Input functions and target lists shared by the rule files.
 from pathlib import Path
 
+import re
+
 MNIST = config["mnist"]
+SPLICING = config.get("splicing", {})
+ARMS = config.get("arms", ["mnist", "splicing"])
 PATH_NAMES = ["O-L-IG", "H-L-IG", "O-N-IG", "H-N-IG"]
 BASELINE_NAMES = ["zero", "encoded-zero", "k-means", "median", "close", "random"]
 SAMPLE_SETS = ["interest", "null", "null2"]
+# Splicing attribution methods (paper Fig. 3): every path x baseline, simple gradients, Deep SHAP.
+SPLICING_METHODS = [f"{p}.{b}" for p in PATH_NAMES for b in BASELINE_NAMES] + [
+    "simple-gradients",
+    "deep-shap",
+]
 
 # An attribution experiment is "{model}.{path}.{baseline}_{ref}": ref is the digit whose
 # training images form the reference class of the group-specific baselines.
@@ -19,6 +28,8 @@ wildcard_constraints:
     sampleset="|".join(SAMPLE_SETS),
     shard=r"\d+",
     space="input|latent",
+    method="|".join(re.escape(m) for m in SPLICING_METHODS),
+    arm="mnist|splicing",
 
 
 def experiment(figure, ref=None):
@@ -73,12 +84,12 @@ def graph_input(wildcards):
     return graph_for(wildcards.model, wildcards.path)
 
 
-def figure_outputs(name):
+def figure_outputs(name, category="MNIST (Fig. 2, supp. S4-S6)"):
     return {
         "png": report(
             f"results/figures/{name}.png",
             caption=f"../report/{name}.rst",
-            category="MNIST (Fig. 2, supp. S4-S6)",
+            category=category,
         ),
         "pdf": f"results/figures/{name}.pdf",
         "table": f"results/tables/{name}.tsv",
@@ -86,8 +97,82 @@ def figure_outputs(name):
 
 
 MNIST_FIGURES = ["fig2a", "fig2b", "fig2c", "fig2d", "fig2e", "figS4", "figS5", "figS6"]
+SPLICING_FIGURES = ["fig3a", "fig3b", "fig3c", "fig3d", "fig3e", "fig3f", "fig3g", "figS3", "figS7",
+                    "figS8", "figS9", "figS10"]
+
+
+def splicing_simulated():
+    return SPLICING.get("source") == "simulate"
+
+
+def splicing_figures():
+    # Real data has no planted program, so no ground truth to score against.
+    return SPLICING_FIGURES + (["ground_truth"] if splicing_simulated() else [])
 
 
 def all_targets():
-    figures = [f"results/figures/{name}.{ext}" for name in MNIST_FIGURES for ext in ("png", "pdf")]
-    return figures + ["results/tables/mnist_model_accuracy.tsv"]
+    names, tables = [], []
+    if "mnist" in ARMS:
+        names += MNIST_FIGURES
+        tables.append("results/tables/mnist_model_accuracy.tsv")
+    if "splicing" in ARMS:
+        names += splicing_figures()
+        tables.append("results/tables/splicing_model_metrics.tsv")
+    return [f"results/figures/{n}.{ext}" for n in names for ext in ("png", "pdf")] + tables
+
+
+# -- splicing arm ------------------------------------------------------------------------
+
+SIMULATED = "results/splicing/input"
+SPLICING_INPUTS = {
+    "genome": f"{SIMULATED}/genome.fa",
+    "events": f"{SIMULATED}/events.tsv",
+    "majiq_dir": f"{SIMULATED}/majiq",
+    "expression": f"{SIMULATED}/expression/rbp_tpm.tsv",
+}
+
+
+def splicing_input(name):
+    """A splicing input file: the simulator's, or the user's own (config splicing.files)."""
+    if splicing_simulated():
+        return SPLICING_INPUTS[name]
+    path = SPLICING.get("files", {}).get(name)
+    if path is None:
+        raise ValueError(
+            f"splicing.source is 'files' but splicing.files.{name} is not set; "
+            "see config/README.md for the file formats"
+        )
+    return path
+
+
+def majiq_files(wildcards=None):
+    """Every voila TSV the dataset reads: one psi file per tissue (the simulator's, or the
+    user's folder, whose deltapsi files are found by name when the job runs)."""
+    if not splicing_simulated():
+        return []
+    tissues = SPLICING["tissues"]
+    pairs = [f"{a}-{b}" for i, a in enumerate(tissues) for b in tissues[i + 1 :]]
+    return [f"{SIMULATED}/majiq/{t}.psi.tsv" for t in tissues] + [
+        f"{SIMULATED}/majiq/{p}.deltapsi.tsv" for p in pairs
+    ]
+
+
+def splicing_graph_input(wildcards):
+    path = wildcards.method.split(".")[0]
+    if not path.endswith("N-IG"):
+        return []
+    space = "latent" if path.startswith("H-") else "input"
+    return f"results/splicing/graphs/{space}.npz"
+
+
+def shard_files(wildcards):
+    shards = config[wildcards.arm]["shards"]
+    return expand(
+        "results/{arm}/attributions/{exp}/{sampleset}.shard{shard}.npz",
+        shard=range(shards),
+        **wildcards,
+    )
+
+
+def splicing_significance(contrast="interest"):
+    return [f"results/splicing/significance/{m}.{contrast}.tsv" for m in SPLICING_METHODS]

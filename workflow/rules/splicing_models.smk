@@ -1,0 +1,73 @@
+# Splicing models (paper supp. Fig. S1, S3): an autoencoder on the features and the splicing
+# code network on its latent space + two tissues; latent stability; k-NN graphs for N-IG.
+
+
+rule train_splicing_code:
+    input:
+        "results/splicing/dataset.npz",
+    output:
+        model="results/splicing/model.pt",
+        metrics=report(
+            "results/tables/splicing_model_metrics.tsv",
+            caption="../report/splicing_model_metrics.rst",
+            category="Splicing codes (Fig. 3, supp. S3, S7-S10)",
+        ),
+    params:
+        autoencoder=SPLICING.get("autoencoder"),
+        code=SPLICING.get("code"),
+        tissue=SPLICING.get("tissue"),
+        changing=SPLICING.get("changing"),
+        seed=config["seed"],
+    threads: config["threads"]
+    log:
+        "results/logs/splicing/train.log",
+    conda:
+        "../../envs/splicing.yaml"
+    resources:
+        mem_mb=8000,
+        runtime=120,
+    script:
+        "../scripts/train_splicing_code.py"
+
+
+rule splicing_latent_stability:
+    input:
+        "results/splicing/dataset.npz",
+    output:
+        "results/splicing/stability.tsv",
+    params:
+        settings=SPLICING.get("stability"),
+        autoencoder=SPLICING.get("autoencoder"),
+        seed=config["seed"],
+    threads: config["threads"]
+    log:
+        "results/logs/splicing/stability.log",
+    conda:
+        "../../envs/splicing.yaml"
+    resources:
+        mem_mb=8000,
+        runtime=240,
+    script:
+        "../scripts/splicing_stability.py"
+
+
+rule splicing_graph:
+    input:
+        data="results/splicing/dataset.npz",
+        model="results/splicing/model.pt",
+    output:
+        "results/splicing/graphs/{space}.npz",
+    params:
+        k=SPLICING.get("graph", {}).get("k", 10),
+        max_points=SPLICING.get("graph", {}).get("max_points", 20000),
+        seed=config["seed"],
+    threads: config["threads"]
+    log:
+        "results/logs/splicing/graph_{space}.log",
+    conda:
+        "../../envs/splicing.yaml"
+    resources:
+        mem_mb=16000,
+        runtime=120,
+    script:
+        "../scripts/splicing_graph.py"

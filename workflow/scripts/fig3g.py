@@ -1,0 +1,11 @@
+from eigflow import io, jobs
+from eigflow.figures import splicing as figures
+from eigflow.splicing import arm, evaluate
+
+jobs.setup_logging(snakemake.log[0])
+p = snakemake.params
+x, labels, train, test = arm.prediction_task(io.load_npz(snakemake.input.data), p.tissue, **p.changing)
+significance = dict(zip(p.methods, map(io.read_tsv, snakemake.input.significance)))
+table = evaluate.method_auc(x, io.read_tsv(snakemake.input.meta), labels, train, test, significance)
+io.write_tsv(snakemake.output.table, table)
+figures.fig3g(table, snakemake.output.png, snakemake.output.pdf)

@@ -1,0 +1,7 @@
+from eigflow import io, jobs
+from eigflow.figures import splicing as figures
+
+jobs.setup_logging(snakemake.log[0])
+table = io.read_tsv(snakemake.input[0])
+io.write_tsv(snakemake.output.table, table)
+figures.figS3(table, snakemake.output.png, snakemake.output.pdf)

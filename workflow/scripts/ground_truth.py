@@ -1,0 +1,9 @@
+from eigflow import io, jobs
+from eigflow.figures import splicing as figures
+from eigflow.splicing import evaluate
+
+jobs.setup_logging(snakemake.log[0])
+significance = dict(zip(snakemake.params.methods, map(io.read_tsv, snakemake.input.significance)))
+table = evaluate.ground_truth_table(significance, io.read_tsv(snakemake.input.truth))
+io.write_tsv(snakemake.output.table, table)
+figures.fig_ground_truth(table, snakemake.output.png, snakemake.output.pdf)

@@ -1,0 +1,15 @@
+from eigflow import io, jobs
+from eigflow.splicing import features
+from eigflow.splicing.events import read_events
+
+log = jobs.setup_logging(snakemake.log[0])
+events = read_events(snakemake.input.events)
+if snakemake.params.features:
+    log.info("reading the feature matrix %s", snakemake.params.features)
+    matrix, table = features.read_feature_matrix(snakemake.params.features, events)
+else:
+    matrix, table = features.extract_features(snakemake.input.genome, events)
+log.info("%d events x %d features", *matrix.shape)
+io.save_npz(snakemake.output.matrix, matrix=matrix, event_id=events.event_id.to_numpy(dtype=str),
+            feature=table.feature.to_numpy(dtype=str))
+io.write_tsv(snakemake.output.table, table)

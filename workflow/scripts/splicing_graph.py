@@ -1,0 +1,10 @@
+from eigflow import NeighborGraph, io, jobs
+from eigflow.models.splicing import load_bundle
+
+log = jobs.setup_logging(snakemake.log[0])
+jobs.set_threads(snakemake.threads)
+p = snakemake.params
+data = io.load_npz(snakemake.input.data)
+autoencoder = load_bundle(snakemake.input.model)[0] if snakemake.wildcards.space == "latent" else None
+points = data["x"][data["train"]][: p.max_points]
+NeighborGraph(points, k=p.k, autoencoder=autoencoder, connect=True, seed=p.seed).save(snakemake.output[0])

@@ -1,0 +1,10 @@
+from eigflow import io, jobs
+from eigflow.splicing import truth
+
+log = jobs.setup_logging(snakemake.log[0])
+features = truth.feature_truth(io.read_tsv(snakemake.input.table), tissue=snakemake.params.tissue)
+meta = truth.meta_truth(features, io.read_tsv(snakemake.input.meta))
+log.info("%d of %d meta-features carry planted signal for %s", meta.truth.sum(), len(meta),
+         snakemake.params.tissue)
+io.write_tsv(snakemake.output.features, features)
+io.write_tsv(snakemake.output.meta, meta)
