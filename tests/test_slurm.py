@@ -2,8 +2,8 @@
 
 tests/slurm/cluster.sh installs slurm-wlm and munge (apt-get) when they are missing, starts
 munged, slurmctld and slurmd on this machine (no systemd needed) and stops them again. The test
-runs fig2a's part of the DAG (11 jobs) with `snakemake --profile profiles/slurm` against it and
-the same target locally, then checks that every job went through sbatch and ran to completion
+runs fig2a's part of the DAG and the splicing arm up to its trained model (15 jobs) with
+`snakemake --profile profiles/slurm` against it and the same targets locally, then checks that every job went through sbatch and ran to completion
 under SLURM, with the profile's resources, and that both runs produced identical results.
 
 Not root, no apt-get, or daemons that cannot start here: the test is skipped, unless
@@ -23,7 +23,8 @@ from test_workflow import MNIST_DIR, ROOT, SNAKEMAKE, make_project
 
 CLUSTER = ROOT / "tests" / "slurm" / "cluster.sh"
 PROFILE = ROOT / "profiles" / "slurm"
-TARGET = "results/figures/fig2a.png"
+# fig2a's part of the MNIST DAG and the splicing arm from simulation to its trained model.
+TARGETS = ["results/figures/fig2a.png", "results/tables/splicing_model_metrics.tsv"]
 REQUIRED = os.environ.get("EIGFLOW_REQUIRE_SLURM") == "1"
 SUBMITTED = re.compile(r"^Job (\d+) has been submitted with SLURM jobid (\d+) ", re.MULTILINE)
 
@@ -110,7 +111,7 @@ def results(project: Path) -> dict:
             if p.is_file() and p.relative_to(project / "results").parts[0] != "logs"}
 
 
-def test_tiny_fig2a_runs_through_slurm_as_locally(slurm_cluster, tmp_path):
+def test_tiny_dag_runs_through_slurm_as_locally(slurm_cluster, tmp_path):
     env = {**os.environ, "SLURM_CONF": str(slurm_cluster.conf)}
     slurm_project = make_project(tmp_path / "slurm")
     local_project = make_project(tmp_path / "local")
@@ -118,13 +119,13 @@ def test_tiny_fig2a_runs_through_slurm_as_locally(slurm_cluster, tmp_path):
     # The local reference run goes alongside: the SLURM run spends most of its time waiting.
     local_log = tmp_path / "local.log"
     with local_log.open("w") as out:
-        local = subprocess.Popen(SNAKEMAKE + [TARGET, "--configfile", "config/tiny.yaml", "--cores", "2"],
+        local = subprocess.Popen(SNAKEMAKE + [*TARGETS, "--configfile", "config/tiny.yaml", "--cores", "2"],
                                  cwd=local_project, stdout=out, stderr=subprocess.STDOUT)
     try:
         # A --default-resources on the command line replaces the profile's whole block: repeat it
         # and add the partition. The cluster has no accounting database (no account, squeue).
         defaults = [f"{k}={v}" for k, v in profile()["default-resources"].items()]
-        cmd = SNAKEMAKE + [TARGET, "--profile", str(PROFILE), "--configfile", "config/tiny.yaml",
+        cmd = SNAKEMAKE + [*TARGETS, "--profile", str(PROFILE), "--configfile", "config/tiny.yaml",
                            "--slurm-no-account", "--slurm-status-command", "squeue",
                            "--slurm-init-seconds-before-status-checks", "2",
                            "--default-resources", *defaults, "slurm_partition=debug"]
@@ -169,7 +170,7 @@ def test_tiny_fig2a_runs_through_slurm_as_locally(slurm_cluster, tmp_path):
     made, reference = results(slurm_project), results(local_project)
     assert made.keys() == reference.keys()
     compared = [name for name in made if name.endswith((".tsv", ".npz"))]
-    assert "results/tables/fig2a.tsv" in compared
+    assert {"results/tables/fig2a.tsv", "results/splicing/dataset.npz"} <= set(compared)
     assert any(name.startswith("results/mnist/significance/") for name in compared), compared
     differ = [name for name in compared if made[name].read_bytes() != reference[name].read_bytes()]
     assert not differ, f"SLURM and local runs differ in {differ}"

@@ -1,4 +1,5 @@
-"""The whole MNIST DAG, end to end, on the tiny configuration (real IDX files, few images)."""
+"""The whole DAG, end to end, on the tiny configuration (MNIST: real IDX files, few images;
+splicing: a small simulated transcriptome); the MNIST arm's checks live here."""
 import shutil
 import subprocess
 import sys
@@ -20,14 +21,16 @@ pytestmark = [
 ]
 
 
-def make_project(where: Path, **mnist_overrides) -> Path:
-    """A copy of the workflow with the tiny configuration, reading MNIST from ../shared."""
+def make_project(where: Path, splicing: dict | None = None, **mnist_overrides) -> Path:
+    """A copy of the workflow with the tiny configuration, reading MNIST from ../shared;
+    ``splicing`` updates the splicing section."""
     where.mkdir(parents=True, exist_ok=True)
     for part in ("Snakefile", "workflow", "config", "envs"):
         src = ROOT / part
         (shutil.copytree if src.is_dir() else shutil.copy)(src, where / part)
     config = yaml.safe_load((ROOT / "tests" / "config" / "tiny.yaml").read_text())
     config["mnist"].update({"local_dir": str(MNIST_DIR), **mnist_overrides})
+    config["splicing"].update(splicing or {})
     (where / "config" / "tiny.yaml").write_text(yaml.safe_dump(config))
     return where
 

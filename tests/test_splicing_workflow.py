@@ -1,0 +1,138 @@
+"""The splicing arm end to end on the tiny configuration, and its real-data entry points: the
+same rules read a user's genome FASTA, event table, voila TSVs and feature matrix, and bad
+files stop the run with the file, the field and the fix named and nothing written."""
+import shutil
+
+import numpy as np
+import pandas as pd
+import pysam
+import pytest
+
+from test_workflow import make_project, pytestmark, snakemake  # noqa: F401
+
+FIGURES = ["fig3a", "fig3b", "fig3c", "fig3d", "fig3e", "fig3f", "fig3g", "figS3", "figS7", "figS8",
+           "figS9", "figS10", "ground_truth"]
+N_METHODS = 26
+INPUT = "results/splicing/input"
+
+
+def _table(project, name):
+    return pd.read_csv(project / "results" / "tables" / f"{name}.tsv", sep="\t")
+
+
+def test_every_splicing_figure_and_table_is_made(tiny_run):
+    for name in FIGURES:
+        for ext in ("png", "pdf"):
+            assert (tiny_run / "results" / "figures" / f"{name}.{ext}").stat().st_size > 5000
+    assert len(_table(tiny_run, "figS7")) == 24
+    assert len(_table(tiny_run, "fig3a")) == 5 and len(_table(tiny_run, "fig3b")) == 6
+    truth = _table(tiny_run, "ground_truth")
+    assert len(truth) == N_METHODS
+    assert truth.recall.between(0, 1).all() and truth.auprc.between(0, 1).all()
+    assert (truth.precision.isna() == (truth.n_significant == 0)).all()
+    metrics = _table(tiny_run, "splicing_model_metrics")
+    assert "auc_differential_inclusion" in set(metrics.metric)
+
+
+def test_simulated_inputs_are_in_real_formats(tiny_run):
+    inputs = tiny_run / INPUT
+    with pysam.FastaFile(str(inputs / "genome.fa")) as fasta:
+        assert len(fasta.references) >= 1
+    events = pd.read_csv(inputs / "events.tsv", sep="\t")
+    assert set(events.event_type) == {"cassette", "constitutive"}
+    assert len(pd.read_csv(inputs / "events.bed", sep="\t", header=None).columns) == 12
+    deltapsi = pd.read_csv(inputs / "majiq" / "hippocampus-heart.deltapsi.tsv", sep="\t", comment="#")
+    assert {"lsv_id", "mean_dpsi_per_lsv_junction", "probability_changing"} <= set(deltapsi.columns)
+
+
+def test_significance_runs_on_every_meta_feature_and_sets_are_the_class(tiny_run):
+    meta = pd.read_csv(tiny_run / "results" / "splicing" / "meta_features.tsv", sep="\t")
+    table = pd.read_csv(tiny_run / "results" / "splicing" / "significance" / "H-L-IG.median.interest.tsv", sep="\t")
+    assert sorted(table.feature) == sorted(meta.meta_feature.unique())
+    classes = _table(tiny_run, "splicing_classes")
+    sets = np.load(tiny_run / "results" / "splicing" / "sample_sets.npz")
+    assert classes.interest.to_numpy()[sets["interest"]].all()
+    assert not set(sets["interest"]) & set(sets["null"])
+
+
+def test_deep_shap_and_eig_conserve_the_output_difference(tiny_run):
+    attr = tiny_run / "results" / "splicing" / "attributions"
+    shap = np.load(attr / "deep-shap" / "interest.shard0.npz")
+    assert shap["completeness_error"].max() < 1e-3
+    eig = np.load(attr / "O-L-IG.median" / "interest.shard0.npz")
+    gap = np.abs(eig["output"] - eig["baseline_output"].mean(axis=1))
+    assert np.median(eig["completeness_error"] / np.maximum(gap, 1e-6)) < 0.2  # 8 steps only
+
+
+def _user_files(tiny_run, where):
+    """The tiny run's simulated inputs, copied where a user would keep their own data."""
+    shutil.copytree(tiny_run / INPUT, where)
+    return {"genome": str(where / "genome.fa"), "events": str(where / "events.tsv"),
+            "majiq_dir": str(where / "majiq"), "expression": str(where / "expression" / "rbp_tpm.tsv")}
+
+
+def test_real_data_entry_points_give_the_simulated_run_s_results(tiny_run, tmp_path):
+    files = _user_files(tiny_run, tmp_path / "data")
+    features = np.load(tiny_run / "results" / "splicing" / "features.npz")
+    matrix = pd.DataFrame(features["matrix"].astype(np.float64), columns=features["feature"])
+    matrix.insert(0, "event_id", features["event_id"])
+    matrix.to_csv(tmp_path / "features.tsv", sep="\t", index=False, float_format="%.9g")
+
+    project = make_project(tmp_path / "project", splicing={"source": "files", "files": files})
+    run = snakemake(project, "--config", "arms=[splicing]")
+    assert "simulate_splicing" not in run.stdout + run.stderr
+    for name in FIGURES[:-1]:
+        assert (project / "results" / "figures" / f"{name}.png").exists()
+    assert not (project / "results" / "figures" / "ground_truth.png").exists()  # no planted truth
+    for table in ("fig3a", "fig3g", "figS7", "figS9", "splicing_classes", "splicing_model_metrics"):
+        assert (project / "results" / "tables" / f"{table}.tsv").read_bytes() == \
+            (tiny_run / "results" / "tables" / f"{table}.tsv").read_bytes(), table
+
+    given = make_project(tmp_path / "given", splicing={"source": "files",
+                                                       "files": {**files, "features": str(tmp_path / "features.tsv")}})
+    snakemake(given, "results/splicing/features.npz")
+    read = np.load(given / "results" / "splicing" / "features.npz")
+    np.testing.assert_allclose(read["matrix"], features["matrix"], rtol=1e-6)
+    np.testing.assert_array_equal(read["feature"], features["feature"])
+
+
+def _rename_chromosome(fasta, out, old, new):
+    text = fasta.read_text().replace(f">{old}\n", f">{new}\n")
+    out.write_text(text)
+    pysam.faidx(str(out))
+
+
+@pytest.mark.parametrize("damage", ["missing_chromosome", "malformed_coordinates", "nan_feature", "no_index"])
+def test_bad_splicing_input_names_file_field_and_fix_with_nothing_written(tiny_run, tmp_path, damage):
+    files = _user_files(tiny_run, tmp_path / "data")
+    data = tmp_path / "data"
+    target, expect = "results/splicing/features.npz", []
+    if damage == "missing_chromosome":
+        chrom = pd.read_csv(data / "events.tsv", sep="\t").chrom.iloc[0]
+        _rename_chromosome(data / "genome.fa", tmp_path / "renamed.fa", chrom, "chrUn_other")
+        files["genome"] = str(tmp_path / "renamed.fa")
+        expect = [chrom, "renamed.fa", "rename the chrom column"]
+    elif damage == "malformed_coordinates":
+        events = pd.read_csv(data / "events.tsv", sep="\t", dtype=str)
+        events.loc[3, "a_start"] = "12,345"
+        events.to_csv(data / "events.tsv", sep="\t", index=False)
+        expect = ["events.tsv", events.event_id[3], "a_start", "1-based inclusive integers"]
+    elif damage == "nan_feature":
+        features = np.load(tiny_run / "results" / "splicing" / "features.npz")
+        matrix = pd.DataFrame(features["matrix"], columns=features["feature"])
+        matrix.insert(0, "event_id", features["event_id"])
+        matrix.iloc[5, 10] = np.nan
+        matrix.to_csv(tmp_path / "features.tsv", sep="\t", index=False)
+        files["features"] = str(tmp_path / "features.tsv")
+        expect = ["features.tsv", matrix.columns[10], str(features["event_id"][5])]
+    else:
+        (data / "genome.fa.fai").unlink()
+        expect = ["genome.fa", "faidx"]
+    project = make_project(tmp_path / "project", splicing={"source": "files", "files": files})
+    run = snakemake(project, target, check=False)
+    said = (project / "results" / "logs" / "splicing" / "features.log").read_text()
+    assert run.returncode != 0
+    for text in expect:
+        assert text in said, f"{text!r} not in the log:\n{said[-2000:]}"
+    assert not (project / target).exists()
+    assert not (data / "genome.fa.fai").exists() or damage != "no_index"  # nothing built behind the user's back
