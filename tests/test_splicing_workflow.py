@@ -136,3 +136,13 @@ def test_bad_splicing_input_names_file_field_and_fix_with_nothing_written(tiny_r
         assert text in said, f"{text!r} not in the log:\n{said[-2000:]}"
     assert not (project / target).exists()
     assert not (data / "genome.fa.fai").exists() or damage != "no_index"  # nothing built behind the user's back
+
+
+def test_empty_class_of_interest_stops_with_the_fix_named(tmp_path):
+    project = make_project(tmp_path, splicing={"changing": {"dpsi": 1.0, "probability": 1.0}})
+    target = "results/splicing/sample_sets.npz"
+    run = snakemake(project, target, check=False)
+    said = (project / "results" / "logs" / "splicing" / "sample_sets.log").read_text()
+    assert run.returncode != 0
+    assert "only 0 cassette exons changing in hippocampus" in said and "loosen splicing.changing" in said
+    assert not (project / target).exists()
