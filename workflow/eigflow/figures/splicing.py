@@ -201,7 +201,11 @@ def fig3e(curves: pd.DataFrame, png, pdf, methods=None) -> None:
     _enrichment_lines(ax, curves, methods)
     _enrichment_axes(ax)
     ax.set_title("Enrichment of known regulatory meta-features among significant ones")
-    ax.legend(title="method (significant meta-features)", fontsize=8, title_fontsize=8)
+    if set(curves["method"]).intersection(methods):
+        ax.legend(title="method (significant meta-features)", fontsize=8, title_fontsize=8)
+    else:
+        ax.text(0.5, 0.5, "no significant meta-features", transform=ax.transAxes, ha="center",
+                va="center", color="0.4")
     save_figure(fig, png, pdf)
 
 
