@@ -37,6 +37,16 @@ class TanhAutoencoder(torch.nn.Module):
         return self.dec(z)
 
 
+@pytest.fixture(scope="module")
+def one_thread():
+    """Torch on one thread for a module of tiny models: they gain nothing from intra-op
+    threads, and spinning threads on a busy 2-core machine slow them by an order of magnitude."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 @pytest.fixture
 def mlp():
     torch.manual_seed(0)

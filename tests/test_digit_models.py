@@ -22,15 +22,7 @@ from eigflow.models.digits import (
 TINY = {"latent_dim": 4, "vae_hidden": [32], "clf_hidden": [8], "epochs_ae": 1, "epochs_clf": 1,
         "batch_size": 16}
 
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    # These models are too small to gain from intra-op threads, and on a busy 2-core machine
-    # two spinning OpenMP threads slow training down by an order of magnitude.
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 @pytest.fixture(scope="module")

@@ -22,15 +22,7 @@ from eigflow.splicing.stability import INPUT, latent_stability, stability_table
 
 FIT = {"batch_size": 64, "lr": 3e-3, "log": lambda line: None}
 
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    # Tiny models gain nothing from intra-op threads, and spinning threads on a busy 2-core
-    # machine slow them down by an order of magnitude.
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 @pytest.fixture(scope="module")
