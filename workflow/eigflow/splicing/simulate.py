@@ -52,7 +52,7 @@ from . import events as ev
 from . import expression, majiq, program
 from . import sequence as sq
 
-__all__ = ["simulate"]
+__all__ = ["simulate", "program_regulation", "quantify"]
 
 log = logging.getLogger(__name__)
 
@@ -149,13 +149,9 @@ def simulate(out_dir, n_cassette: int, n_constitutive: int, seed: int, *,
     constitutive = events.event_type.eq("constitutive").to_numpy()
     regulation = _regulation(counts)
     psi = _true_psi(strength, regulation, constitutive, tissues, rng["psi"])
-    inclusion, total = _junction_reads(psi, read_depth, rng["reads"])
-    pairs = list(combinations(range(len(tissues)), 2))
-    alpha, beta = inclusion + _PRIOR, total - inclusion + _PRIOR
-    p_changing, p_non_changing = _change_probabilities(alpha, beta, pairs, changing_threshold,
-                                                       non_changing_threshold, rng["posterior"])
-    _write_majiq(paths["majiq"], events, tissues, alpha, beta, pairs, p_changing, p_non_changing,
-                 replicates=replicates, thresholds=(changing_threshold, non_changing_threshold))
+    pairs, p_changing = _quantify(paths["majiq"], events, tissues, psi, rng["reads"], rng["posterior"],
+                                  read_depth=read_depth, replicates=replicates,
+                                  thresholds=(changing_threshold, non_changing_threshold))
     io.write_tsv(paths["psi_true"], pd.concat([events[["event_id"]], pd.DataFrame(psi, columns=tissues)],
                                               axis=1))
     io.write_tsv(paths["program"], _program_table(tissues))
@@ -466,6 +462,19 @@ def _change_probabilities(alpha, beta, pairs, changing, non_changing, rng) -> tu
     return p_changing, p_non_changing
 
 
+def _quantify(folder, events, groups, psi, reads_rng, posterior_rng, *, read_depth: float,
+              replicates: int, thresholds: tuple[float, float]) -> tuple[list, np.ndarray]:
+    """Junction reads from the (n, G) true PSI of ``groups``, their Beta posteriors, and the
+    voila TSVs; returns the group pairs and P(|dPSI| >= thresholds[0]), (n, P)."""
+    inclusion, total = _junction_reads(psi, read_depth, reads_rng)
+    pairs = list(combinations(range(len(groups)), 2))
+    alpha, beta = inclusion + _PRIOR, total - inclusion + _PRIOR
+    p_changing, p_non_changing = _change_probabilities(alpha, beta, pairs, *thresholds, posterior_rng)
+    _write_majiq(folder, events, groups, alpha, beta, pairs, p_changing, p_non_changing,
+                 replicates=replicates, thresholds=thresholds)
+    return pairs, p_changing
+
+
 def _write_majiq(folder: Path, events, tissues, alpha, beta, pairs, p_changing, p_non_changing, *,
                  replicates: int, thresholds: tuple[float, float]) -> None:
     """voila-style psi TSVs per tissue, from the (n, T) Beta(alpha, beta) posteriors, and
@@ -486,6 +495,34 @@ def _write_majiq(folder: Path, events, tissues, alpha, beta, pairs, p_changing, 
             {**about, "group_sizes": {first: replicates, second: replicates},
              "changing_threshold": thresholds[0], "non_changing_threshold": thresholds[1],
              "posterior_samples": _POSTERIOR_SAMPLES})
+
+
+# --- perturbing the planted program -----------------------------------------------------------
+# Hooks for experiments on a transcriptome already written, such as the A1cf knockout of
+# eigflow.splicing.knockout: the regulation term of the truth, and the same quantification.
+
+def program_regulation(genome, events: pd.DataFrame) -> np.ndarray:
+    """(n, R) each RBP's change of inclusion log-odds at full activity, in
+    :data:`.program.PROGRAM` order: the term ``activity_r(t) * sum_region effect * (count -
+    mean count)`` of the truth without its activity, read from ``genome`` as :func:`simulate`
+    reads it. ``events`` must be the whole event table written with ``genome``, since counts
+    are centred on its mean."""
+    return _regulation(_read_back(Path(genome), events)[1])
+
+
+def quantify(folder, events: pd.DataFrame, groups, psi, seed: int, *, read_depth: float = 60,
+             replicates: int = 6, changing_threshold: float = 0.2,
+             non_changing_threshold: float = 0.05) -> None:
+    """Quantify true PSI as :func:`simulate` quantifies tissues, into ``folder``.
+
+    ``psi`` (n, G): the true PSI of ``events`` in each of ``groups`` (names); writes
+    ``{group}.psi.tsv`` per group and ``{g1}-{g2}.deltapsi.tsv`` per pair (g1 before g2 in
+    ``groups``), from junction reads and Beta posteriors seeded by ``seed``.
+    """
+    reads_rng, posterior_rng = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2))
+    _quantify(Path(folder), events, tuple(groups), np.asarray(psi, float), reads_rng, posterior_rng,
+              read_depth=read_depth, replicates=replicates,
+              thresholds=(changing_threshold, non_changing_threshold))
 
 
 # --- the other tables -------------------------------------------------------------------------
