@@ -139,7 +139,7 @@ def test_bad_splicing_input_names_file_field_and_fix_with_nothing_written(tiny_r
 
 
 def test_empty_class_of_interest_stops_with_the_fix_named(tmp_path):
-    project = make_project(tmp_path, splicing={"changing": {"dpsi": 1.0, "probability": 1.0}})
+    project = make_project(tmp_path, splicing={"changing": {"dpsi": 0.99, "probability": 1.0}})
     target = "results/splicing/sample_sets.npz"
     run = snakemake(project, target, check=False)
     said = (project / "results" / "logs" / "splicing" / "sample_sets.log").read_text()
