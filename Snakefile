@@ -26,6 +26,8 @@ include: "workflow/rules/splicing_data.smk"
 include: "workflow/rules/splicing_models.smk"
 include: "workflow/rules/splicing_attribution.smk"
 include: "workflow/rules/splicing_figures.smk"
+include: "workflow/rules/liver.smk"
+include: "workflow/rules/liver_figures.smk"
 
 
 rule all:

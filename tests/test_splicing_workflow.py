@@ -1,7 +1,9 @@
-"""The splicing arm end to end on the tiny configuration, and its real-data entry points: the
-same rules read a user's genome FASTA, event table, voila TSVs and feature matrix, and bad
-files stop the run with the file, the field and the fix named and nothing written."""
+"""The splicing and liver arms end to end on the tiny configuration, and their real-data entry
+points: the same rules read a user's genome FASTA, event table, voila TSVs, feature matrix,
+knockout deltapsi TSV and PAR-CLIP BAM, and bad files stop the run with the file, the field
+and the fix named and nothing written."""
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,6 +14,7 @@ from test_workflow import make_project, pytestmark, snakemake  # noqa: F401
 
 FIGURES = ["fig3a", "fig3b", "fig3c", "fig3d", "fig3e", "fig3f", "fig3g", "figS3", "figS7", "figS8",
            "figS9", "figS10", "ground_truth"]
+LIVER_FIGURES = ["fig4a", "fig4b", "fig4c", "fig4d", "fig4e", "figS11", "figS12"]
 N_METHODS = 26
 INPUT = "results/splicing/input"
 
@@ -32,6 +35,22 @@ def test_every_splicing_figure_and_table_is_made(tiny_run):
     assert (truth.precision.isna() == (truth.n_significant == 0)).all()
     metrics = _table(tiny_run, "splicing_model_metrics")
     assert "auc_differential_inclusion" in set(metrics.metric)
+
+
+def test_every_liver_figure_and_table_is_made(tiny_run):
+    for name in LIVER_FIGURES:
+        for ext in ("png", "pdf"):
+            assert (tiny_run / "results" / "figures" / f"{name}.{ext}").stat().st_size > 5000
+        assert len(_table(tiny_run, name)) > 0
+    motif = _table(tiny_run, "fig4a")
+    assert {"meta_feature", "n_methods", "target", "p", "q"} <= set(motif.columns)
+    matches = _table(tiny_run, "fig4a_tomtom")
+    assert matches.p.is_monotonic_increasing and matches.target.iloc[0] == motif.target.iloc[0]
+    venn = _table(tiny_run, "fig4e").iloc[0]
+    assert 0 <= venn.p <= 1 and venn.both + venn.a_only + venn.b_only + venn.neither > 0
+    binding = _table(tiny_run, "fig4d")
+    assert set(binding.region) == {"upstream", "exon", "downstream", "any"}
+    assert pysam.AlignmentFile(str(tiny_run / INPUT / "parclip" / "parclip.bam")).check_index()
 
 
 def test_simulated_inputs_are_in_real_formats(tiny_run):
@@ -71,6 +90,11 @@ def _user_files(tiny_run, where):
             "majiq_dir": str(where / "majiq"), "expression": str(where / "expression" / "rbp_tpm.tsv")}
 
 
+def _user_liver_files(where):
+    return {"knockout_deltapsi": str(where / "knockout" / "WT-KO.deltapsi.tsv"),
+            "parclip_bam": str(where / "parclip" / "parclip.bam")}
+
+
 def test_real_data_entry_points_give_the_simulated_run_s_results(tiny_run, tmp_path):
     files = _user_files(tiny_run, tmp_path / "data")
     features = np.load(tiny_run / "results" / "splicing" / "features.npz")
@@ -78,13 +102,16 @@ def test_real_data_entry_points_give_the_simulated_run_s_results(tiny_run, tmp_p
     matrix.insert(0, "event_id", features["event_id"])
     matrix.to_csv(tmp_path / "features.tsv", sep="\t", index=False, float_format="%.9g")
 
-    project = make_project(tmp_path / "project", splicing={"source": "files", "files": files})
-    run = snakemake(project, "--config", "arms=[splicing]")
-    assert "simulate_splicing" not in run.stdout + run.stderr
-    for name in FIGURES[:-1]:
+    project = make_project(tmp_path / "project", splicing={"source": "files", "files": files},
+                           liver={"files": _user_liver_files(tmp_path / "data")})
+    run = snakemake(project, "--config", "arms=[splicing,liver]")
+    said = run.stdout + run.stderr
+    assert "simulate_splicing" not in said and "simulate_parclip" not in said and "simulate_knockout" not in said
+    for name in FIGURES[:-1] + LIVER_FIGURES:
         assert (project / "results" / "figures" / f"{name}.png").exists()
     assert not (project / "results" / "figures" / "ground_truth.png").exists()  # no planted truth
-    for table in ("fig3a", "fig3g", "figS7", "figS9", "splicing_classes", "splicing_model_metrics"):
+    for table in ("fig3a", "fig3g", "figS7", "figS9", "splicing_classes", "splicing_model_metrics",
+                  "fig4a", "fig4b", "fig4c", "fig4d", "fig4e"):
         assert (project / "results" / "tables" / f"{table}.tsv").read_bytes() == \
             (tiny_run / "results" / "tables" / f"{table}.tsv").read_bytes(), table
 
@@ -100,6 +127,35 @@ def _rename_chromosome(fasta, out, old, new):
     text = fasta.read_text().replace(f">{old}\n", f">{new}\n")
     out.write_text(text)
     pysam.faidx(str(out))
+
+
+@pytest.mark.parametrize("damage", ["unindexed", "unsorted"])
+def test_bad_parclip_bam_names_the_file_and_fix_with_nothing_written(tiny_run, tmp_path, damage):
+    files = _user_files(tiny_run, tmp_path / "data")
+    liver = _user_liver_files(tmp_path / "data")
+    bam = tmp_path / "data" / "parclip" / "parclip.bam"
+    if damage == "unindexed":
+        (tmp_path / "data" / "parclip" / "parclip.bam.bai").unlink()
+        fix = "samtools index"
+    else:
+        with pysam.AlignmentFile(str(bam)) as sorted_bam:
+            header = sorted_bam.header.to_dict()
+            reads = list(sorted_bam)
+        header["HD"] = {"VN": "1.6", "SO": "unsorted"}
+        unsorted = tmp_path / "unsorted.bam"
+        with pysam.AlignmentFile(str(unsorted), "wb", header=header) as out:
+            for read in reversed(reads):
+                out.write(read)
+        liver["parclip_bam"] = str(unsorted)
+        fix = "samtools sort"
+    project = make_project(tmp_path / "project", splicing={"source": "files", "files": files},
+                           liver={"files": liver})
+    target = "results/liver/parclip_sites.bed"
+    run = snakemake(project, target, check=False)
+    said = (project / "results" / "logs" / "liver" / "parclip_sites.log").read_text()
+    assert run.returncode != 0
+    assert Path(liver["parclip_bam"]).name in said and fix in said, said[-2000:]
+    assert not (project / target).exists()
 
 
 @pytest.mark.parametrize("damage", ["missing_chromosome", "malformed_coordinates", "nan_feature", "no_index"])

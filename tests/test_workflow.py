@@ -21,16 +21,18 @@ pytestmark = [
 ]
 
 
-def make_project(where: Path, splicing: dict | None = None, **mnist_overrides) -> Path:
+def make_project(where: Path, splicing: dict | None = None, liver: dict | None = None,
+                 **mnist_overrides) -> Path:
     """A copy of the workflow with the tiny configuration, reading MNIST from ../shared;
-    ``splicing`` updates the splicing section."""
+    ``splicing`` and ``liver`` update those sections."""
     where.mkdir(parents=True, exist_ok=True)
-    for part in ("Snakefile", "workflow", "config", "envs"):
+    for part in ("Snakefile", "workflow", "config", "envs", "resources"):
         src = ROOT / part
         (shutil.copytree if src.is_dir() else shutil.copy)(src, where / part)
     config = yaml.safe_load((ROOT / "tests" / "config" / "tiny.yaml").read_text())
     config["mnist"].update({"local_dir": str(MNIST_DIR), **mnist_overrides})
     config["splicing"].update(splicing or {})
+    config["liver"].update(liver or {})
     (where / "config" / "tiny.yaml").write_text(yaml.safe_dump(config))
     return where
 

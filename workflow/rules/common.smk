@@ -5,7 +5,8 @@ import re
 
 MNIST = config["mnist"]
 SPLICING = config.get("splicing", {})
-ARMS = config.get("arms", ["mnist", "splicing"])
+LIVER = config.get("liver", {})
+ARMS = config.get("arms", ["mnist", "splicing", "liver"])
 PATH_NAMES = ["O-L-IG", "H-L-IG", "O-N-IG", "H-N-IG"]
 BASELINE_NAMES = ["zero", "encoded-zero", "k-means", "median", "close", "random"]
 SAMPLE_SETS = ["interest", "null", "null2"]
@@ -97,6 +98,7 @@ def figure_outputs(name, category="MNIST (Fig. 2, supp. S4-S6)"):
 
 
 MNIST_FIGURES = ["fig2a", "fig2b", "fig2c", "fig2d", "fig2e", "figS4", "figS5", "figS6"]
+LIVER_FIGURES = ["fig4a", "fig4b", "fig4c", "fig4d", "fig4e", "figS11", "figS12"]
 SPLICING_FIGURES = ["fig3a", "fig3b", "fig3c", "fig3d", "fig3e", "fig3f", "fig3g", "figS3", "figS7",
                     "figS8", "figS9", "figS10"]
 
@@ -118,6 +120,8 @@ def all_targets():
     if "splicing" in ARMS:
         names += splicing_figures()
         tables.append("results/tables/splicing_model_metrics.tsv")
+    if "liver" in ARMS:
+        names += LIVER_FIGURES
     return [f"results/figures/{n}.{ext}" for n in names for ext in ("png", "pdf")] + tables
 
 
@@ -176,3 +180,28 @@ def shard_files(wildcards):
 
 def splicing_significance(contrast="interest"):
     return [f"results/splicing/significance/{m}.{contrast}.tsv" for m in SPLICING_METHODS]
+
+
+# -- A1CF liver arm -----------------------------------------------------------------------
+
+LIVER_INPUTS = {
+    "knockout_deltapsi": f"{SIMULATED}/knockout/WT-KO.deltapsi.tsv",
+    "parclip_bam": f"{SIMULATED}/parclip/parclip.bam",
+}
+
+
+def liver_input(name):
+    """A liver-arm input: the simulator's knockout and PAR-CLIP, or the user's (liver.files)."""
+    if splicing_simulated():
+        return LIVER_INPUTS[name]
+    path = LIVER.get("files", {}).get(name)
+    if path is None:
+        raise ValueError(
+            f"splicing.source is 'files' but liver.files.{name} is not set; "
+            "see config/README.md for the file formats"
+        )
+    return path
+
+
+def liver_significance():
+    return [f"results/liver/significance/{m}.interest.tsv" for m in LIVER.get("methods", [])]

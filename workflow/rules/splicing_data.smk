@@ -147,6 +147,7 @@ rule splicing_sample_sets:
         n_samples=SPLICING.get("n_samples"),
         tissue=SPLICING.get("tissue"),
         changing=SPLICING.get("changing"),
+        min_tissues=1,
         seed=config["seed"],
     log:
         "results/logs/splicing/sample_sets.log",

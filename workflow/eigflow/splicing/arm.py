@@ -22,6 +22,7 @@ from ..attribute import simple_gradients
 from ..models.splicing import DifferentialInclusion, differential_auc, pair_auc
 from .deepshap import additivity_gap, deep_shap
 from .evaluate import parse_method
+from .exon_sets import changing_calls
 from .features import scale_features
 
 log = logging.getLogger(__name__)
@@ -65,12 +66,15 @@ def changing(data: dict, tissue: str, dpsi: float, probability: float) -> np.nda
     """(n, T) bool: the event changes between ``tissue`` and each tissue (MAJIQ's call:
     P(|dPSI| >= threshold) >= probability, and |E[dPSI]| >= threshold)."""
     t = _tissue_index(data, tissue)
-    return (data["p_change"][:, t, :] >= probability) & (np.abs(data["dpsi"][:, t, :]) >= dpsi)
+    return changing_calls(data["dpsi"][:, t, :], data["p_change"][:, t, :], dpsi, probability)
 
 
-def interest_mask(data: dict, tissue: str, dpsi: float, probability: float) -> np.ndarray:
-    """The class of interest: cassette exons changing in ``tissue`` vs at least one other."""
-    return (data["event_type"] == "cassette") & changing(data, tissue, dpsi, probability).any(axis=1)
+def interest_mask(data: dict, tissue: str, dpsi: float, probability: float,
+                  min_tissues: int = 1) -> np.ndarray:
+    """The class of interest: cassette exons changing in ``tissue`` vs at least
+    ``min_tissues`` other tissues (paper: 1 for hippocampus, 2 for the liver)."""
+    n_changing = changing(data, tissue, dpsi, probability).sum(axis=1)
+    return (data["event_type"] == "cassette") & (n_changing >= min_tissues)
 
 
 def class_table(data: dict, tissue: str, dpsi: float, probability: float) -> pd.DataFrame:
@@ -138,9 +142,9 @@ def joined_model(autoencoder, code, data: dict, tissue: str) -> DifferentialIncl
 
 
 def sample_sets(data: dict, tissue: str, dpsi: float, probability: float, n_samples: int,
-                seed: int) -> dict:
+                seed: int, min_tissues: int = 1) -> dict:
     """Algorithm 1's sets over all events: ``n_samples`` of the class of interest, two random."""
-    candidates = np.flatnonzero(interest_mask(data, tissue, dpsi, probability))
+    candidates = np.flatnonzero(interest_mask(data, tissue, dpsi, probability, min_tissues))
     return shards.sample_sets(candidates, len(data["x"]), n_samples, seed,
                               what=f"cassette exons changing in {tissue}",
                               fix="lower splicing.n_samples, or loosen splicing.changing")

@@ -2,7 +2,7 @@
 
 From the pairwise dPSI of every tissue pair (MAJIQ ``deltapsi``; a pair *changes* when
 P(|dPSI| >= ``dpsi_min``) >= ``probability`` and |E[dPSI]| >= ``dpsi_min``, the call of
-:func:`eigflow.splicing.arm.changing`), over cassette exons only:
+:func:`changing_calls`), over cassette exons only:
 
 * ``changing`` -- changing between the liver and at least ``min_tissues`` of the other
   tissues (paper: 243 exons); ``increased`` / ``decreased`` split it by the direction of
@@ -28,14 +28,14 @@ from scipy.stats import fisher_exact
 
 from . import majiq
 
-__all__ = ["SETS", "liver_sets", "liver_sets_from_voila", "sets_table", "overlap_test"]
+__all__ = ["SETS", "changing_calls", "liver_sets", "liver_sets_from_voila", "sets_table", "overlap_test"]
 
 log = logging.getLogger(__name__)
 
 SETS = ("changing", "increased", "decreased", "other_alternative", "non_changing", "quantified")
 
 
-def _calls(dpsi: np.ndarray, p_change: np.ndarray, dpsi_min: float, probability: float) -> np.ndarray:
+def changing_calls(dpsi: np.ndarray, p_change: np.ndarray, dpsi_min: float, probability: float) -> np.ndarray:
     """(n, T, T) bool: the pair changes (NaN, an unquantified pair, does not)."""
     with np.errstate(invalid="ignore"):
         return (p_change >= probability) & (np.abs(dpsi) >= dpsi_min)
@@ -79,7 +79,7 @@ def liver_sets(dpsi: np.ndarray, p_change: np.ndarray, event_type, tissues, tiss
     t = tissues.index(tissue)
     others = [k for k in range(len(tissues)) if k != t]
     cassette = np.asarray(event_type) == "cassette"
-    calls = _calls(dpsi, p_change, dpsi_min, probability)
+    calls = changing_calls(dpsi, p_change, dpsi_min, probability)
     liver = calls[:, t, others]                                                        # (n, T-1)
     quantified = (cassette & np.isfinite(dpsi[:, t, others]).all(axis=1)
                   & np.isfinite(p_change[:, t, others]).all(axis=1))

@@ -1,0 +1,161 @@
+# The A1CF liver arm (paper Fig. 4, supp. S11, S12): EIG on exons changing in the liver, with
+# the splicing arm's data, meta-features and model; the k-mer meta-feature it points to ->
+# PSSM -> Tomtom; the A1cf knockout and PAR-CLIP that support it.
+
+
+rule liver_exon_sets:
+    input:
+        "results/splicing/dataset.npz",
+    output:
+        "results/liver/exon_sets.tsv",
+    params:
+        tissue=LIVER.get("tissue"),
+        changing=SPLICING.get("changing"),
+        min_tissues=LIVER.get("min_tissues"),
+        non_changing_max=LIVER.get("non_changing_max"),
+    log:
+        "results/logs/liver/exon_sets.log",
+    conda:
+        "../../envs/splicing.yaml"
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    script:
+        "../scripts/liver_exon_sets.py"
+
+
+use rule splicing_sample_sets as liver_sample_sets with:
+    output:
+        "results/liver/sample_sets.npz",
+    params:
+        n_samples=LIVER.get("n_samples"),
+        tissue=LIVER.get("tissue"),
+        changing=SPLICING.get("changing"),
+        min_tissues=LIVER.get("min_tissues"),
+        seed=config["seed"],
+    log:
+        "results/logs/liver/sample_sets.log",
+
+
+use rule splicing_attribute_shard as liver_attribute_shard with:
+    input:
+        data="results/splicing/dataset.npz",
+        sets="results/liver/sample_sets.npz",
+        model="results/splicing/model.pt",
+        graph=splicing_graph_input,
+    output:
+        **{
+            sampleset: f"results/liver/attributions/{{method}}/{sampleset}.shard{{shard}}.npz"
+            for sampleset in SAMPLE_SETS
+        },
+    params:
+        shards=LIVER.get("shards"),
+        tissue=LIVER.get("tissue"),
+        n_baselines=SPLICING.get("n_baselines"),
+        n_steps=SPLICING.get("n_steps"),
+        batch_size=SPLICING.get("batch_size"),
+        background=SPLICING.get("deep_shap_background"),
+        gpus=config["gpus"],
+        seed=config["seed"],
+    log:
+        "results/logs/liver/attribute/{method}.shard{shard}.log",
+
+
+use rule splicing_significance as liver_significance with:
+    input:
+        **{
+            sampleset: expand(
+                f"results/liver/attributions/{{{{method}}}}/{sampleset}.shard{{shard}}.npz",
+                shard=range(LIVER.get("shards", 1)),
+            )
+            for sampleset in SAMPLE_SETS
+        },
+        meta="results/splicing/meta_features.tsv",
+    output:
+        interest="results/liver/significance/{method}.interest.tsv",
+        calibration="results/liver/significance/{method}.calibration.tsv",
+    log:
+        "results/logs/liver/significance/{method}.log",
+
+
+rule simulate_knockout:
+    input:
+        genome=f"{SIMULATED}/genome.fa",
+        events=f"{SIMULATED}/events.tsv",
+        psi_true=f"{SIMULATED}/psi_true.tsv",
+    output:
+        f"{SIMULATED}/knockout/WT-KO.deltapsi.tsv",
+    params:
+        settings=LIVER.get("knockout", {}).get("simulate"),
+        rbp=LIVER.get("rbp"),
+        tissue=LIVER.get("tissue"),
+        seed=config["seed"],
+    log:
+        "results/logs/liver/simulate_knockout.log",
+    conda:
+        "../../envs/splicing.yaml"
+    resources:
+        mem_mb=4000,
+        runtime=30,
+    script:
+        "../scripts/simulate_knockout.py"
+
+
+rule knockout_sets:
+    input:
+        events=lambda wc: splicing_input("events"),
+        deltapsi=lambda wc: liver_input("knockout_deltapsi"),
+    output:
+        "results/liver/knockout_sets.tsv",
+    params:
+        regulated=LIVER.get("knockout", {}).get("regulated"),
+        non_regulated=LIVER.get("knockout", {}).get("non_regulated"),
+    log:
+        "results/logs/liver/knockout_sets.log",
+    conda:
+        "../../envs/splicing.yaml"
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    script:
+        "../scripts/knockout_sets.py"
+
+
+rule simulate_parclip:
+    input:
+        genome=f"{SIMULATED}/genome.fa",
+        events=f"{SIMULATED}/events.tsv",
+        sites=f"{SIMULATED}/planted_sites.tsv",
+    output:
+        bam=f"{SIMULATED}/parclip/parclip.bam",
+        bai=f"{SIMULATED}/parclip/parclip.bam.bai",
+    params:
+        settings=LIVER.get("parclip", {}).get("simulate"),
+        seed=config["seed"],
+    log:
+        "results/logs/liver/simulate_parclip.log",
+    conda:
+        "../../envs/splicing.yaml"
+    resources:
+        mem_mb=4000,
+        runtime=30,
+    script:
+        "../scripts/simulate_parclip.py"
+
+
+rule parclip_sites:
+    input:
+        bam=lambda wc: liver_input("parclip_bam"),
+    output:
+        "results/liver/parclip_sites.bed",
+    params:
+        min_tags=LIVER.get("parclip", {}).get("min_tags"),
+    log:
+        "results/logs/liver/parclip_sites.log",
+    conda:
+        "../../envs/splicing.yaml"
+    resources:
+        mem_mb=4000,
+        runtime=60,
+    script:
+        "../scripts/parclip_sites.py"

@@ -1,0 +1,122 @@
+# Paper Fig. 4 and supp. Figs. S11, S12: one rule and one plotting function
+# (eigflow.figures.liver_motifs, eigflow.figures.liver_binding) per figure.
+
+LIVER_CATEGORY = "A1CF and the liver (Fig. 4, supp. S11, S12)"
+
+
+rule fig4a:
+    input:
+        significance=liver_significance(),
+        interest=expand(
+            "results/liver/attributions/{method}/interest.shard{shard}.npz",
+            method=LIVER.get("methods", []),
+            shard=range(LIVER.get("shards", 1)),
+        ),
+        meta="results/splicing/meta_features.tsv",
+        collection=LIVER.get("motifs"),
+    output:
+        **figure_outputs("fig4a", LIVER_CATEGORY),
+        query="results/liver/liver_motif.meme",
+        matches="results/tables/fig4a_tomtom.tsv",
+    params:
+        methods=LIVER.get("methods"),
+    log:
+        "results/logs/figures/fig4a.log",
+    conda:
+        "../../envs/liver.yaml"
+    script:
+        "../scripts/fig4a.py"
+
+
+rule fig4b:
+    input:
+        lambda wc: splicing_input("expression"),
+    output:
+        **figure_outputs("fig4b", LIVER_CATEGORY),
+    params:
+        tissues=SPLICING.get("tissues"),
+        gene=LIVER.get("rbp"),
+        tissue=LIVER.get("tissue"),
+    log:
+        "results/logs/figures/fig4b.log",
+    conda:
+        "../../envs/figures.yaml"
+    script:
+        "../scripts/fig4b.py"
+
+
+rule fig4c:
+    input:
+        genome=lambda wc: splicing_input("genome"),
+        events=lambda wc: splicing_input("events"),
+        liver_sets="results/liver/exon_sets.tsv",
+        knockout_sets="results/liver/knockout_sets.tsv",
+    output:
+        **figure_outputs("fig4c", LIVER_CATEGORY),
+    log:
+        "results/logs/figures/fig4c.log",
+    conda:
+        "../../envs/liver.yaml"
+    script:
+        "../scripts/fig4c.py"
+
+
+use rule fig4c as figS11 with:
+    output:
+        **figure_outputs("figS11", LIVER_CATEGORY),
+    log:
+        "results/logs/figures/figS11.log",
+
+
+rule fig4d:
+    input:
+        events=lambda wc: splicing_input("events"),
+        liver_sets="results/liver/exon_sets.tsv",
+        knockout_sets="results/liver/knockout_sets.tsv",
+        sites="results/liver/parclip_sites.bed",
+    output:
+        **figure_outputs("fig4d", LIVER_CATEGORY),
+    params:
+        flank=LIVER.get("parclip", {}).get("flank"),
+    log:
+        "results/logs/figures/fig4d.log",
+    conda:
+        "../../envs/liver.yaml"
+    script:
+        "../scripts/fig4d.py"
+
+
+rule figS12:
+    input:
+        genome=lambda wc: splicing_input("genome"),
+        events=lambda wc: splicing_input("events"),
+        liver_sets="results/liver/exon_sets.tsv",
+        knockout_sets="results/liver/knockout_sets.tsv",
+        sites="results/liver/parclip_sites.bed",
+    output:
+        **figure_outputs("figS12", LIVER_CATEGORY),
+        enrichment="results/tables/figS12_motif_enrichment.tsv",
+    params:
+        flank=LIVER.get("parclip", {}).get("flank"),
+        seed=config["seed"],
+    log:
+        "results/logs/figures/figS12.log",
+    conda:
+        "../../envs/liver.yaml"
+    script:
+        "../scripts/figS12.py"
+
+
+rule fig4e:
+    input:
+        events=lambda wc: splicing_input("events"),
+        liver_sets="results/liver/exon_sets.tsv",
+        knockout_sets="results/liver/knockout_sets.tsv",
+    output:
+        **figure_outputs("fig4e", LIVER_CATEGORY),
+    log:
+        "results/logs/figures/fig4e.log",
+    conda:
+        "../../envs/liver.yaml"
+    script:
+        "../scripts/fig4e.py"

@@ -1,0 +1,21 @@
+import numpy as np
+
+from eigflow import io, jobs
+from eigflow.figures import liver_motifs as figures
+from eigflow.motifs import meme
+from eigflow.splicing import liver
+
+jobs.setup_logging(snakemake.log[0])
+p = snakemake.params
+significance = dict(zip(p.methods, map(io.read_tsv, snakemake.input.significance)))
+# Every liver method's attributions of the class of interest weigh the k-mers together.
+attributions = np.concatenate([io.load_npz(f)["attributions"] for f in snakemake.input.interest])
+collection = meme.read_meme(snakemake.input.collection)
+query, matches, candidates = liver.liver_motif(significance, io.read_tsv(snakemake.input.meta),
+                                               attributions, collection)
+chosen = candidates.meta_feature.iloc[0]
+meme.write_meme(snakemake.output.query, {chosen: query})
+io.write_tsv(snakemake.output.table, candidates)
+io.write_tsv(snakemake.output.matches, matches)
+figures.fig4a(query, collection[matches.target.iloc[0]], matches.iloc[0], snakemake.output.png,
+              snakemake.output.pdf, query_label=chosen)
