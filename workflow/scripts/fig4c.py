@@ -4,12 +4,10 @@ from eigflow import io, jobs
 from eigflow.figures import liver_motifs as figures
 from eigflow.motifs import maps
 from eigflow.splicing import liver
-from eigflow.splicing.events import read_events
 
 jobs.setup_logging(snakemake.log[0])
-events = read_events(snakemake.input.events)
-sets = liver.sets_over_events(events, io.read_tsv(snakemake.input.liver_sets),
-                              io.read_tsv(snakemake.input.knockout_sets))
+events, sets = liver.read_sets(snakemake.input.events, snakemake.input.liver_sets,
+                               snakemake.input.knockout_sets)
 panels = {"fig4c": maps.FIG4C_PANELS, "figS11": maps.FIGS11_PANELS}[snakemake.rule]
 with pysam.FastaFile(snakemake.input.genome) as fasta:
     windows = maps.splice_site_windows(fasta, events)

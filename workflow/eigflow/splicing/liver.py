@@ -14,7 +14,9 @@ import logging
 import numpy as np
 import pandas as pd
 
+from ..io import read_tsv
 from ..motifs import pssm, tomtom
+from .events import read_events
 
 log = logging.getLogger(__name__)
 
@@ -96,3 +98,10 @@ def sets_over_events(events: pd.DataFrame, liver_sets: pd.DataFrame, knockout_se
                 key = f"{experiment}_quantified" if name == "quantified" else name
                 sets[key] = table[name].fillna(False).to_numpy(dtype=bool)
     return sets
+
+
+def read_sets(events_path, liver_sets_path, knockout_sets_path) -> tuple[pd.DataFrame, dict]:
+    """The event table and :func:`sets_over_events` from their files: what every Fig. 4
+    panel on exon sets starts from."""
+    events = read_events(events_path)
+    return events, sets_over_events(events, read_tsv(liver_sets_path), read_tsv(knockout_sets_path))
