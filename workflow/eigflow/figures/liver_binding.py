@@ -14,6 +14,7 @@ import pandas as pd
 from matplotlib.patches import Circle
 
 from ..clip.sites import REGIONS
+from ..motifs.maps import running_mean
 from . import save_figure
 
 __all__ = ["SET_LABELS", "SET_COLORS", "fig4b", "fig4d", "fig4e", "figS12"]
@@ -126,12 +127,6 @@ def fig4e(counts: dict, png, pdf, labels=("liver alternative", "A1CF regulated")
     save_figure(fig, png, pdf)
 
 
-def _running_mean(values: np.ndarray, width: int) -> np.ndarray:
-    """Centred running mean over ``width`` positions (shorter at the ends)."""
-    kernel = np.ones(width)
-    return np.convolve(values, kernel, "same") / np.convolve(np.ones(len(values)), kernel, "same")
-
-
 def figS12(enrichment: pd.DataFrame, tags: pd.DataFrame, png, pdf, smooth: int = 20) -> None:
     """Supp. S12: (a) A1CF motifs around crosslink sites vs background Us; (b) mean unique
     tags per exon by position around the alternative exon's 3' and 5' splice sites.
@@ -162,7 +157,7 @@ def figS12(enrichment: pd.DataFrame, tags: pd.DataFrame, png, pdf, smooth: int =
                                            (five, "5ss", "5' splice site of A"))):
         rows = tags[tags.splice_site == site]
         for name, curve in rows.groupby("set", sort=False):
-            ax.plot(curve.position, _running_mean(curve.mean_tags.to_numpy(float), smooth),
+            ax.plot(curve.position, running_mean(curve.mean_tags.to_numpy(float), smooth),
                     color=_color(name), lw=1.6, label=_label(name))
         ax.axvline(-0.5, color="k", lw=0.6, alpha=0.5)
         ax.set_xlabel("position (nt; 0 = first " + ("exon base)" if site == "3ss" else "intron base)"))
