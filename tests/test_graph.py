@@ -5,7 +5,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
 
 import eigflow
-from eigflow.graph import exact_knn
+from eigflow.graph import exact_knn, self_knn
 from conftest import TanhAutoencoder
 
 
@@ -40,6 +40,17 @@ def test_paths_pass_only_through_graph_points_and_are_shortest():
         expected = dijkstra(g, directed=False, indices=n)[n + 1]
         length = np.linalg.norm(np.diff(path, axis=0), axis=1).sum()
         assert length == pytest.approx(expected, rel=1e-5)
+
+
+@pytest.mark.parametrize("d", [5, 100])
+def test_self_knn_matches_scikit_learn_across_blocks(d):
+    from sklearn.neighbors import NearestNeighbors
+
+    points = _cloud(n=301, d=d, seed=d)
+    idx, dist = self_knn(points, 7, block=64)  # 5 x 5 blocks: every merge path is taken
+    ref_d, ref_i = NearestNeighbors(n_neighbors=7, algorithm="brute").fit(points).kneighbors()
+    np.testing.assert_array_equal(idx, ref_i)
+    np.testing.assert_allclose(dist, ref_d, rtol=1e-4)
 
 
 def test_o_n_ig_points_lie_on_graph_segments(mlp):

@@ -115,7 +115,7 @@ class NeighborGraph:
 
     def _knn_graph(self):
         if self.exact:
-            return exact_knn(self.embedding, self.embedding, self.k + 1, exclude_self=True)
+            return self_knn(self.embedding, self.k)
         from pynndescent import NNDescent
 
         self._index = NNDescent(self.embedding, n_neighbors=max(self.k + 1, 15),
@@ -196,53 +196,104 @@ class NeighborGraph:
         graph = (sp.block_diag([self.adjacency, sp.csr_matrix((s + e, s + e))]) + ends_graph).tocsr()
         table = np.concatenate([self.embedding, starts, ends]).astype(np.float32)
 
-        node_paths = np.empty(len(pair_start), dtype=object)
+        blocks = []  # (pair indices, their node routes)
         used = np.unique(pair_start)
         for block in range(0, len(used), SOURCES_PER_BLOCK):
             sources = used[block:block + SOURCES_PER_BLOCK]
             dist, pred = dijkstra(graph, directed=True, indices=start_nodes[sources],
                                   return_predecessors=True)
-            row_of = {src: i for i, src in enumerate(sources)}
-            for p in np.flatnonzero(np.isin(pair_start, sources)):
-                row = row_of[pair_start[p]]
-                target = end_nodes[pair_end[p]]
-                if not np.isfinite(dist[row, target]):
-                    raise GraphDisconnectedError(
-                        f"no graph path from start {pair_start[p]} to end {pair_end[p]}")
-                node_paths[p] = _walk_back(pred[row], start_nodes[pair_start[p]], target)
-        longest = max(len(path) for path in node_paths)
-        padded = np.array([np.pad(path, (0, longest - len(path)), mode="edge") for path in node_paths])
+            pairs = np.flatnonzero(np.isin(pair_start, sources))
+            rows = np.searchsorted(sources, pair_start[pairs])
+            targets = end_nodes[pair_end[pairs]]
+            unreachable = ~np.isfinite(dist[rows, targets])
+            if unreachable.any():
+                p = pairs[np.argmax(unreachable)]
+                raise GraphDisconnectedError(f"no graph path from start {pair_start[p]} to end {pair_end[p]}")
+            blocks.append((pairs, _walk_back(pred, rows, start_nodes[pair_start[pairs]], targets)))
+        longest = max(routes.shape[1] for _, routes in blocks)
+        padded = np.empty((len(pair_start), longest), dtype=np.int64)
+        for pairs, routes in blocks:
+            padded[pairs] = np.pad(routes, ((0, 0), (0, longest - routes.shape[1])), mode="edge")
         return table[padded]
 
 
-def _walk_back(predecessors: np.ndarray, source: int, target: int) -> np.ndarray:
-    nodes = [target]
-    while nodes[-1] != source:
-        nodes.append(predecessors[nodes[-1]])
-    return np.array(nodes[::-1])
+def _walk_back(predecessors: np.ndarray, rows: np.ndarray, sources: np.ndarray,
+               targets: np.ndarray) -> np.ndarray:
+    """Node routes source -> target of many pairs from Dijkstra predecessors (one row per
+    source): all pairs step back one hop at a time, a loop over hops rather than pairs.
 
-
-def exact_knn(queries: np.ndarray, points: np.ndarray, k: int, exclude_self: bool = False,
-              chunk: int = 2048):
-    """Exact k nearest ``points`` of each query: (indices, distances), (q, k) each, nearest first.
-
-    With ``exclude_self`` the queries are the points themselves and the self-match is dropped
-    (k counts it: k - 1 neighbours come back).
+    Returns (pairs, L) node indices, source first, shorter routes padded with their target.
     """
+    hops = [targets]
+    current = targets
+    while (current != sources).any():
+        current = np.where(current == sources, current, predecessors[rows, current])
+        hops.append(current)
+    table = np.stack(hops[::-1], axis=1)  # each row: copies of its source, then the route
+    first = (table == sources[:, None]).argmin(axis=1) - 1  # the last copy of the source
+    index = np.minimum(first[:, None] + np.arange(table.shape[1] - first.min()), table.shape[1] - 1)
+    return np.take_along_axis(table, index, axis=1)
+
+
+def exact_knn(queries: np.ndarray, points: np.ndarray, k: int, chunk: int = 2048):
+    """Exact k nearest ``points`` of each query: (indices, distances), (q, k) each, nearest first."""
     import torch
 
     pts = torch.from_numpy(np.ascontiguousarray(points, dtype=np.float32))
     idx_parts, dist_parts = [], []
     for start in range(0, len(queries), chunk):
         q = torch.from_numpy(np.ascontiguousarray(queries[start:start + chunk], dtype=np.float32))
-        dist = torch.cdist(q, pts, compute_mode="donot_use_mm_for_euclid_dist"
-                           if pts.shape[1] <= 32 else "use_mm_for_euclid_dist")
-        if exclude_self:
-            dist[torch.arange(len(q)), torch.arange(start, start + len(q))] = float("inf")
-        top = dist.topk(min(k, len(pts)), dim=1, largest=False, sorted=True)
+        top = _distances(q, pts).topk(min(k, len(pts)), dim=1, largest=False, sorted=True)
         idx_parts.append(top.indices.numpy())
         dist_parts.append(top.values.numpy())
-    idx, dist = np.concatenate(idx_parts), np.concatenate(dist_parts)
-    if exclude_self:
-        idx, dist = idx[:, :-1], dist[:, :-1]
-    return idx, dist.clip(min=0)
+    return np.concatenate(idx_parts), np.concatenate(dist_parts).clip(min=0)
+
+
+def self_knn(points: np.ndarray, k: int, block: int = 2048):
+    """Exact k nearest *other* points of every point: (indices, distances), (n, k) each.
+
+    Distances are symmetric, so each block of the distance matrix is computed once and
+    serves both its rows and its columns: half the GEMM work of querying the points
+    against themselves, in blocks of ``block`` x ``block`` (16 MiB of float32).
+    """
+    import torch
+
+    x = torch.from_numpy(np.ascontiguousarray(points, dtype=np.float32))
+    n = len(x)
+    k = min(k, n - 1)
+    best_d = torch.full((n, k), float("inf"))
+    best_i = torch.zeros((n, k), dtype=torch.long)
+    for lo in range(0, n, block):
+        hi = min(n, lo + block)
+        for lo2 in range(lo, n, block):
+            hi2 = min(n, lo2 + block)
+            dist = _distances(x[lo:hi], x[lo2:hi2])
+            if lo2 == lo:
+                dist.fill_diagonal_(float("inf"))
+            _keep_nearest(best_d, best_i, lo, hi, dist, lo2)
+            if lo2 != lo:
+                _keep_nearest(best_d, best_i, lo2, hi2, dist.T, lo)
+    return best_i.numpy(), best_d.numpy().clip(min=0)
+
+
+def _distances(a, b):
+    # The GEMM expansion |a|^2 + |b|^2 - 2ab is fast but loses precision in few dimensions
+    # (latent graphs), where the direct form costs little anyway.
+    import torch
+
+    mode = "donot_use_mm_for_euclid_dist" if a.shape[1] <= 32 else "use_mm_for_euclid_dist"
+    return torch.cdist(a, b, compute_mode=mode)
+
+
+def _keep_nearest(best_d, best_i, lo: int, hi: int, dist, offset: int) -> None:
+    """Merge candidate distances ``dist`` (rows lo:hi, columns from ``offset``) into the
+    running k nearest of those rows."""
+    import torch
+
+    k = best_d.shape[1]
+    top = dist.topk(min(k, dist.shape[1]), dim=1, largest=False)
+    merged_d = torch.cat([best_d[lo:hi], top.values], dim=1)
+    merged_i = torch.cat([best_i[lo:hi], top.indices + offset], dim=1)
+    keep = merged_d.topk(k, dim=1, largest=False, sorted=True)
+    best_d[lo:hi] = keep.values
+    best_i[lo:hi] = merged_i.gather(1, keep.indices)
