@@ -17,9 +17,11 @@ from .progress import Progress
 
 log = logging.getLogger(__name__)
 
-# Path points per gradient batch when the caller does not choose: about 64 MiB of float32
-# inputs, which keeps activations of the paper's models well under 1 GiB.
-DEFAULT_BATCH_BYTES = 64 * 2**20
+# Path points per gradient batch when the caller does not choose: about 2 MiB of float32
+# inputs (a few hundred points, never fewer than one path). Larger batches gain nothing on
+# MLPs and lose up to 2x on convolutional models, whose activations then fall out of cache
+# (benchmarks/compare.py measures it).
+DEFAULT_BATCH_BYTES = 2 * 2**20
 
 
 @dataclass

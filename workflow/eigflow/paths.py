@@ -59,14 +59,17 @@ def spread_evenly(vertices: torch.Tensor, n_points: int):
     seg_start = cumulative.gather(1, segment)
     fraction = torch.where(seg_len > 0, (targets - seg_start) / seg_len.clamp_min(1e-30),
                            torch.zeros_like(targets)).clamp(0, 1)
-    start = _gather_vertices(vertices, segment)
-    end = _gather_vertices(vertices, segment + 1)
-    points = start + fraction[..., None] * (end - start)
+    points = torch.lerp(_gather_vertices(vertices, segment), _gather_vertices(vertices, segment + 1),
+                        fraction[..., None])
     return points, segment, fraction
 
 
 def _gather_vertices(vertices: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
-    return vertices.gather(1, index[..., None].expand(-1, -1, vertices.shape[-1]))
+    """``vertices[p, index[p, i]]`` as (P, n, k): whole rows copied by one index_select (a
+    gather with an index expanded over k reads an index per element, several times slower)."""
+    P, V, k = vertices.shape
+    rows = index + V * torch.arange(P, device=index.device)[:, None]
+    return vertices.reshape(P * V, k).index_select(0, rows.reshape(-1)).reshape(*index.shape, k)
 
 
 def input_space_path(vertices: torch.Tensor, n_steps: int) -> torch.Tensor:
@@ -116,9 +119,8 @@ def decoded_path(baseline: torch.Tensor, sample: torch.Tensor, latent_vertices: 
     # Curve segment i (i in 1..m-1) joins decoded points i-1 and i of the dense latent path.
     on_decoded = (segment >= 1) & (segment <= m - 1)
     latent_index = (segment - 1).clamp(0, m - 2)
-    lo = _gather_vertices(dense_latent, latent_index)
-    hi = _gather_vertices(dense_latent, latent_index + 1)
-    latent_points = lo + fraction[..., None] * (hi - lo)
+    latent_points = torch.lerp(_gather_vertices(dense_latent, latent_index),
+                               _gather_vertices(dense_latent, latent_index + 1), fraction[..., None])
     decoded = decode(latent_points.reshape(P * n_steps, z)).reshape(P, n_steps, d)
     points = torch.where(on_decoded[..., None], decoded, linear_points)
     points[:, 0] = baseline
