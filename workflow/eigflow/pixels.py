@@ -11,8 +11,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from sklearn.linear_model import LogisticRegression
-from sklearn.neural_network import MLPClassifier
 from threadpoolctl import threadpool_limits
 
 __all__ = ["patch_groups", "dead_pixels", "rank_significant",
@@ -104,6 +102,10 @@ def _pixel_index(pixels, d: int) -> np.ndarray:
 
 
 def _classifier(model: str, seed: int):
+    # scikit-learn takes 1.5 s to import; attribution jobs import this module but never fit.
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.neural_network import MLPClassifier
+
     if model == "logistic":
         # lbfgs is deterministic; the seed only matters for the MLP's initialisation.
         return LogisticRegression(max_iter=500)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ._checks import as_float_array
 
@@ -76,6 +75,8 @@ def significance(attr_interest, attr_null, groups=None, fwer: float = 0.01, alph
     else:
         names = np.arange(a.shape[1]) if feature_names is None else np.asarray(feature_names)
     a, b = np.abs(a.astype(np.float64)), np.abs(b.astype(np.float64))
+    from scipy import stats  # a second to import: attribution jobs, which import eigflow, never need it
+
     with np.errstate(divide="ignore", invalid="ignore"):
         t, p = stats.ttest_ind(a, b, equal_var=False, alternative="greater", axis=0)
     degenerate = ~np.isfinite(t)

@@ -23,7 +23,6 @@ import numpy as np
 import pandas as pd
 import torch
 import torch.nn.functional as F
-from sklearn.metrics import roc_auc_score
 from torch import nn
 
 from ..autoencoder import encode_numpy, module_device
@@ -348,6 +347,12 @@ def differential_auc(model, x, labels, batch_size: int = 4096) -> float:
                                      .cpu().numpy() for i in range(0, len(x), batch_size)])
     else:
         scores = np.asarray(model(x))
+    return _auc(labels, scores)
+
+
+def _auc(labels, scores) -> float:
+    from sklearn.metrics import roc_auc_score  # 1 s to import: attribution jobs, which load models, never score
+
     return float(roc_auc_score(np.asarray(labels, dtype=bool), scores))
 
 
@@ -397,7 +402,7 @@ def pair_auc(
         auc = np.nan
         if changing.any() and unchanged.any():
             out = _predict_latent(code, z[keep], a, b, 4096)
-            auc = float(roc_auc_score(changing[keep], out[:, 1] + out[:, 2]))
+            auc = _auc(changing[keep], out[:, 1] + out[:, 2])
         rows.append({"t1": int(a), "t2": int(b), "n_changing": int(changing.sum()),
                      "n_unchanged": int(unchanged.sum()), "auc": auc})
     return pd.DataFrame(rows, columns=["t1", "t2", "n_changing", "n_unchanged", "auc"])

@@ -18,6 +18,9 @@ set). This module turns those tables into tidy DataFrames, one per figure:
 
 Method ids are ``"{path}.{baseline}"`` (e.g. ``"H-L-IG.median"``), ``"simple-gradients"`` and
 ``"deep-shap"``.
+
+scipy.stats and scikit-learn are imported inside the functions that use them: attribution
+jobs import this module for the method names alone, and those imports would cost each job 2 s.
 """
 from __future__ import annotations
 
@@ -26,11 +29,6 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import average_precision_score, roc_auc_score
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
 from ..baselines import BASELINES
@@ -206,6 +204,7 @@ def enrichment_curve(ranked: Sequence, known: set, universe: int) -> pd.DataFram
     DataFrame
         One row per k = 1..len(ranked): ``k``, ``overlap`` and ``neglog10_p`` (-log10 P(X >= x)).
     """
+    from scipy import stats
     ranked = list(ranked)
     if len(set(ranked)) != len(ranked):
         raise ValueError("`ranked` repeats meta-features; each must appear once")
@@ -314,6 +313,10 @@ def _member_columns(codes: np.ndarray, meta: pd.Index, chosen) -> np.ndarray:
 
 def _subset_auc(x, labels, train, test, columns) -> float:
     """Test AUC-ROC of a standardised logistic regression on ``columns`` of ``x``; NaN for none."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import roc_auc_score
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
     if columns.size == 0:
         return np.nan
     model = make_pipeline(StandardScaler(), LogisticRegression(C=AUC_C, max_iter=2000))
@@ -466,6 +469,7 @@ def calibration_table(calibration: Mapping[str, pd.DataFrame], methods=None) -> 
         One row per method: ``method``, ``label``, ``n_significant``, ``n_tested``,
         ``ks_statistic`` and ``ks_p`` (two-sided KS test of the unadjusted p against U(0, 1)).
     """
+    from scipy import stats
     rows = []
     for method in _methods(calibration, methods):
         table = calibration[method]
@@ -517,6 +521,7 @@ def ground_truth_table(significance: Mapping[str, pd.DataFrame], truth: pd.DataF
         of ``score`` against truth over the tested meta-features) and ``chance_auprc`` (the
         AUPRC of a random ranking: the fraction of tested meta-features that are planted).
     """
+    from sklearn.metrics import average_precision_score
     if truth is None:
         return pd.DataFrame(columns=GROUND_TRUTH_COLUMNS)
     if score not in ("t", "mean_abs_interest"):

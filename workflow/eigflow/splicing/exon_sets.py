@@ -24,7 +24,6 @@ import logging
 
 import numpy as np
 import pandas as pd
-from scipy.stats import fisher_exact
 
 from . import majiq
 
@@ -132,6 +131,8 @@ def overlap_test(set_a, set_b, universe) -> dict:
     a, b = np.asarray(set_a, bool) & universe, np.asarray(set_b, bool) & universe
     counts = {"a_only": int((a & ~b).sum()), "both": int((a & b).sum()), "b_only": int((~a & b).sum()),
               "neither": int((universe & ~a & ~b).sum())}
+    from scipy.stats import fisher_exact  # 1 s to import; attribution jobs load this module
+
     odds, p = fisher_exact([[counts["both"], counts["a_only"]], [counts["b_only"], counts["neither"]]],
                            alternative="two-sided")
     log.info("overlap in %d exons: %d only in the first set, %d in both, %d only in the second; "
