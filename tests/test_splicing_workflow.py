@@ -194,6 +194,26 @@ def test_bad_splicing_input_names_file_field_and_fix_with_nothing_written(tiny_r
     assert not (data / "genome.fa.fai").exists() or damage != "no_index"  # nothing built behind the user's back
 
 
+def test_malformed_motif_collection_stops_the_run_with_file_line_and_fix(tmp_path):
+    # The shipped collection with one matrix row cut to three columns, as a truncated or
+    # hand-edited CISBP-RNA export would have it.
+    lines = (Path(__file__).parents[1] / "resources" / "motifs" / "rbp_consensus.meme").read_text().splitlines()
+    row = next(i for i, text in enumerate(lines) if text.startswith("letter-probability")) + 2
+    lines[row] = " ".join(lines[row].split()[:3])
+    bad = tmp_path / "collection.meme"
+    bad.write_text("\n".join(lines) + "\n")
+    project = make_project(tmp_path / "project", liver={"motifs": str(bad)})
+    target = "results/liver/motif_collection.meme"
+    run = snakemake(project, target, check=False)
+    said = (project / "results" / "logs" / "liver" / "motif_collection.log").read_text()
+    assert run.returncode != 0
+    assert f"{bad}, line {row + 1}:" in said and "has 3 columns" in said
+    assert not (project / target).exists()
+    shutil.copy(Path(__file__).parents[1] / "resources" / "motifs" / "rbp_consensus.meme", bad)
+    snakemake(project, target)
+    assert (project / target).read_bytes() == bad.read_bytes()
+
+
 def test_empty_class_of_interest_stops_with_the_fix_named(tmp_path):
     project = make_project(tmp_path, splicing={"changing": {"dpsi": 0.99, "probability": 1.0}})
     target = "results/splicing/sample_sets.npz"

@@ -24,6 +24,24 @@ rule liver_exon_sets:
         "../scripts/liver_exon_sets.py"
 
 
+# The motif collection is the user's file: read it in full before any job depends on it, so a
+# malformed one stops the run at its start (file, line, fix) rather than after attribution.
+rule motif_collection:
+    input:
+        LIVER.get("motifs"),
+    output:
+        "results/liver/motif_collection.meme",
+    log:
+        "results/logs/liver/motif_collection.log",
+    conda:
+        "../../envs/liver.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../scripts/motif_collection.py"
+
+
 use rule splicing_sample_sets as liver_sample_sets with:
     output:
         "results/liver/sample_sets.npz",

@@ -13,7 +13,7 @@ rule fig4a:
             shard=range(LIVER.get("shards", 1)),
         ),
         meta="results/splicing/meta_features.tsv",
-        collection=LIVER.get("motifs"),
+        collection="results/liver/motif_collection.meme",
     output:
         **figure_outputs("fig4a", LIVER_CATEGORY),
         query="results/liver/liver_motif.meme",
