@@ -1,8 +1,12 @@
-"""eigflow side by side with Captum and with the authors' package (``eig==0.1.4``).
+"""eigflow side by side with Captum and with the authors' package (``eig==0.1.4``), from
+small sizes to the paper's: one command, one table, one figure.
 
-    python benchmarks/compare.py                 # moderate sizes, a few minutes on a laptop
-    python benchmarks/compare.py --quick         # smoke run, well under a minute
-    python benchmarks/compare.py --threads 1     # pin every library to one thread
+    python benchmarks/compare.py                  # the full table, ~10-15 min on 2 CPU cores
+    python benchmarks/compare.py --quick          # smoke run of every section, about a minute
+    python benchmarks/compare.py --threads 1      # pin every library to one thread
+
+Writes the table (``compare.tsv``), the growth measurements (``growth.tsv``) and the figure
+(``growth.png``/``.pdf``) to ``--out`` (default ``benchmarks/output/``, git-ignored).
 
 On a machine that other jobs share, prefer ``--threads 1``: two-thread OpenMP pools (torch,
 scikit-learn's distance reductions) stall badly when a core is taken, and timings of a few
@@ -20,16 +24,20 @@ difference can never come from computing something else:
   them 1/n (ends 1/2n), which sum to (n-1)/n; its attributions are multiplied by n/(n-1),
   which makes them the exact trapezoidal rule eigflow uses, so agreement is at float32
   rounding level.
-- ``O-N-IG`` and ``H-N-IG``: eigflow vs the authors' NumPy path generators
-  (``NeighborsPathGenerator``, ``LatentNeighborsPathGenerator``) and their trapezoid
-  integration (``path_integrated_gradients.multiple_paths_integrated_gradients``), driven by
-  the same PyTorch gradient function (a NumPy-in, NumPy-out wrapper around the same model
-  and :func:`eigflow.integrate.gradients`). Graph build and path + integration are timed
-  separately. The ``routes`` note counts pairs whose shortest graph route visits the same
-  graph points in both implementations.
+- ``O-N-IG`` and ``H-N-IG`` at ``--graph-points`` (20,000): eigflow vs the authors' NumPy path
+  generators (``NeighborsPathGenerator``, ``LatentNeighborsPathGenerator``) and their
+  trapezoid integration (``path_integrated_gradients.multiple_paths_integrated_gradients``),
+  driven by the same PyTorch gradient function (a NumPy-in, NumPy-out wrapper around the
+  same model and :func:`eigflow.integrate.gradients`). Graph build and paths + integration
+  are timed separately. The ``routes`` note counts pairs whose shortest graph route visits
+  the same graph points in both implementations.
+- Paper scale (``--scale-points`` 88,752 x 1,357, ``--scale-samples`` 300): see
+  ``benchmarks/scale.py`` -- graph build by each builder with its peak memory, the whole
+  300-sample O-N-IG run, and paths + integration against the authors on a given graph.
 - Efficiency: FLOP/s achieved by eigflow's O-L-IG gradient batches on the MLP, divided by
   the FLOP/s of a float32 ``torch.mm`` of the batch's first-layer shape, measured here with
   the same thread count.
+- Growth (``benchmarks/growth.py``): time against samples, steps and graph size.
 
 Agreement ("max rel diff") is max over samples of max_j |a_j - b_j| / max_j |b_j|: the
 largest per-feature difference relative to that sample's largest attribution.
@@ -38,269 +46,40 @@ Data: synthetic points in [0, 1]^features on a noisy 8-dimensional manifold with
 classes (``graph points`` are the training set; baselines are eigflow's ``median`` baselines
 of class 1 among them; samples are fresh class-0 points). The H-N-IG autoencoder is linear,
 from the top 16 principal components of the graph points (closed form: untrained random
-weights would reconstruct nothing); it also makes E(D(z)) = z, so eigflow run from D(E(x')) to D(E(x)) -- the ends of
-the authors' decoded path, which never joins x' and x -- walks the same route: the H-N-IG
-note reports that "ends matched" agreement. Neither needs any download or a workflow run.
-
-The authors' package is downloaded with ``pip download --no-deps eig==0.1.4`` and unpacked
-into ``benchmarks/.authors/`` (git-ignored) the first time; it is never imported as a package
-(its ``__init__`` imports TensorFlow). Its path modules are loaded under a stub ``eig``
-package, with ``eig/paths`` on ``sys.path`` for its top-level ``import path_utils``, and two
-removals in today's libraries are patched in this process only: ``np.trapz`` ->
-``np.trapezoid`` and ``sklearn.neighbors.DistanceMetric`` -> ``sklearn.metrics.DistanceMetric``.
-Its files are never edited. Without network access, put the wheel's ``eig/`` folder in
-``benchmarks/.authors/`` by hand, or pass ``--no-authors``.
-
-Paper scale (splicing: 88,752 training points x 1,357 features, 300 samples, 3 median
-baselines, 250 steps) -- hours on a laptop CPU, dominated by the authors' per-pair Dijkstra
-and by the exact k-NN of both sides (eigflow switches to pynndescent above 8,000 points, so
-routes may then differ from the authors' exact graph)::
-
-    python benchmarks/compare.py --features 1357 --graph-points 88752 --samples 300 \\
-        --baselines 3 --steps 250 --k 10
+weights would reconstruct nothing); it also makes E(D(z)) = z, so eigflow run from
+D(E(x')) to D(E(x)) -- the ends of the authors' decoded path, which never joins x' and x --
+walks the same route: the H-N-IG note reports that "ends matched" agreement. Nothing needs
+a workflow run; the authors' package is fetched as ``benchmarks/authors.py`` describes.
 """
 from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib
 import io
-import os
-import platform
-import subprocess
-import sys
-import tarfile
-import tempfile
 import time
-import types
 import warnings
-import zipfile
 from pathlib import Path
-from types import SimpleNamespace
 
 import numpy as np
 import torch
 from torch import nn
 
 import eigflow
+from authors import AUTHORS_DIR, AuthorsUnavailable, fetch_authors, load_authors
 from eigflow.autoencoder import decode_numpy, encode_numpy
-from eigflow.integrate import gradients as eig_gradients
+from growth import graph_growth, path_growth, plot
+from scale import paper_scale_rows
+from workloads import (PCAAutoencoder, best_of, clock, completeness, eigflow_batch_points, graph_vertex_sets,
+                       machine_line, manifold_points, max_rel_diff, mnist_vae_ffn, numpy_gradient_function,
+                       splicing_mlp, sync)
 
-AUTHORS_SPEC = "eig==0.1.4"
-AUTHORS_DIR = Path(__file__).resolve().parent / ".authors"
-DEFAULTS = dict(samples=20, baselines=3, steps=250, graph_points=3000, repeats=1)
-QUICK = dict(samples=3, baselines=2, steps=50, graph_points=400, repeats=3)
-
-
-# ----------------------------------------------------------------------------- the authors' code
-
-class AuthorsUnavailable(RuntimeError):
-    pass
-
-
-def fetch_authors(dest: Path) -> None:
-    """Download eig==0.1.4 (no dependencies) and unpack its ``eig/`` folder into ``dest``."""
-    if (dest / "eig" / "paths" / "path_utils.py").exists():
-        return
-    print(f"fetching the authors' package {AUTHORS_SPEC} into {dest} ...", flush=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--disable-pip-version-check",
-               AUTHORS_SPEC, "-d", tmp]
-        try:
-            run = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
-        except (OSError, subprocess.TimeoutExpired) as err:
-            raise AuthorsUnavailable(f"could not run pip ({err})") from err
-        if run.returncode != 0:
-            tail = "\n    ".join((run.stderr or run.stdout).strip().splitlines()[-4:])
-            raise AuthorsUnavailable(
-                f"`{' '.join(cmd[2:])}` failed (no access to the package registry?):\n    {tail}\n"
-                f"  Download {AUTHORS_SPEC} elsewhere and unpack its eig/ folder into {dest}, "
-                "or run with --no-authors.")
-        archives = sorted(Path(tmp).iterdir())
-        if not archives:
-            raise AuthorsUnavailable("pip download produced no file")
-        dest.mkdir(parents=True, exist_ok=True)
-        archive = archives[0]
-        if archive.suffix == ".whl":
-            with zipfile.ZipFile(archive) as zf:
-                for name in zf.namelist():
-                    if name.startswith("eig/"):
-                        zf.extract(name, dest)
-        else:  # sdist: <name>-<version>/eig/...
-            with tarfile.open(archive) as tf:
-                for member in tf.getmembers():
-                    parts = Path(member.name).parts
-                    if "eig" in parts and member.isfile():
-                        rel = Path(*parts[parts.index("eig"):])
-                        target = dest / rel
-                        target.parent.mkdir(parents=True, exist_ok=True)
-                        target.write_bytes(tf.extractfile(member).read())
-    if not (dest / "eig" / "paths" / "path_utils.py").exists():
-        raise AuthorsUnavailable(f"{archive.name} has no eig/paths/path_utils.py")
-
-
-def load_authors(dest: Path) -> SimpleNamespace:
-    """The authors' NumPy path modules, without running ``eig/__init__.py`` (TensorFlow)."""
-    import sklearn.metrics
-    import sklearn.neighbors
-
-    if not hasattr(np, "trapz"):  # removed in NumPy 2.4
-        np.trapz = np.trapezoid
-    if not hasattr(sklearn.neighbors, "DistanceMetric"):  # moved to sklearn.metrics in 1.3
-        sklearn.neighbors.DistanceMetric = sklearn.metrics.DistanceMetric
-    pkg = dest / "eig"
-    stub = types.ModuleType("eig")
-    stub.__path__ = [str(pkg)]
-    sys.modules["eig"] = stub
-    sys.path.insert(0, str(pkg / "paths"))  # path_integrated_gradients does `from path_utils import ...`
-    return SimpleNamespace(
-        Neighbors=importlib.import_module("eig.paths.PathGeneratorNeighbors").NeighborsPathGenerator,
-        LatentNeighbors=importlib.import_module(
-            "eig.paths.PathGeneratorLatentNeighbors").LatentNeighborsPathGenerator,
-        pig=importlib.import_module("path_integrated_gradients"),
-    )
-
-
-# ------------------------------------------------------------------------------ models and data
-
-def splicing_mlp(features: int, seed: int) -> nn.Module:
-    torch.manual_seed(seed)
-    return nn.Sequential(nn.Linear(features, 512), nn.ReLU(), nn.Linear(512, 256), nn.ReLU(),
-                         nn.Linear(256, 1)).eval()
-
-
-class PCAAutoencoder(nn.Module):
-    """Linear autoencoder from the top principal components of the training points (closed
-    form, no training): encode (x - mean) V, decode z V^T + mean. A random-weight network
-    would reconstruct nothing, and H-N-IG's joins x' -> D(E(x')), D(E(x)) -> x would then
-    dominate every comparison."""
-
-    def __init__(self, points: np.ndarray, latent: int = 16):
-        super().__init__()
-        mean = points.mean(axis=0, dtype=np.float64)
-        _, _, vt = np.linalg.svd(points - mean, full_matrices=False)
-        self.enc = nn.Linear(points.shape[1], latent)
-        self.dec = nn.Linear(latent, points.shape[1])
-        v = torch.as_tensor(vt[:latent], dtype=torch.float32)
-        m = torch.as_tensor(mean, dtype=torch.float32)
-        with torch.no_grad():
-            self.enc.weight.copy_(v)
-            self.enc.bias.copy_(-(v @ m))
-            self.dec.weight.copy_(v.T)
-            self.dec.bias.copy_(m)
-        self.requires_grad_(False)
-
-    def encode(self, x):
-        return self.enc(x.reshape(len(x), -1))
-
-    def decode(self, z):
-        return self.dec(z)
-
-
-def mnist_vae_ffn(seed: int):
-    from eigflow.models import digits
-
-    torch.manual_seed(seed)
-    vae = digits.VAE(16)
-    model = digits.ClassProbability(digits.JointModel(vae, digits.LatentClassifier(16))).eval()
-    return model, vae.eval()
-
-
-def manifold_points(n: int, d: int, labels: np.ndarray | None, seed: int, chunk: int = 8192):
-    """n points in [0, 1]^d near an 8-dimensional manifold, two classes; (points, labels)."""
-    rng = np.random.default_rng(seed)
-    basis_rng = np.random.default_rng(12345)  # the manifold is shared by every call
-    centers = basis_rng.normal(size=(2, 8)) * 0.5
-    basis = basis_rng.normal(size=(8, d)) / np.sqrt(8)
-    labels = rng.integers(0, 2, n) if labels is None else labels
-    out = np.empty((n, d), dtype=np.float32)
-    for lo in range(0, n, chunk):
-        hi = min(n, lo + chunk)
-        z = centers[labels[lo:hi]] + rng.normal(size=(hi - lo, 8))
-        out[lo:hi] = 1 / (1 + np.exp(-(z @ basis + 0.3 * rng.normal(size=(hi - lo, d)))))
-    return out, labels
-
-
-# --------------------------------------------------------------------------------------- helpers
-
-def clock(fn):
-    start = time.perf_counter()
-    result = fn()
-    return result, time.perf_counter() - start
-
-
-def best_of(fn, repeats: int):
-    """(result, fastest seconds) over ``repeats`` calls."""
-    best = None
-    for _ in range(max(1, repeats)):
-        result, seconds = clock(fn)
-        best = seconds if best is None else min(best, seconds)
-    return result, best
-
-
-def max_rel_diff(a: np.ndarray, b: np.ndarray) -> float:
-    a = a.reshape(len(a), -1).astype(np.float64)
-    b = b.reshape(len(b), -1).astype(np.float64)
-    scale = np.maximum(np.abs(b).max(axis=1), 1e-30)
-    return float((np.abs(a - b).max(axis=1) / scale).max())
-
-
-def completeness(attr: np.ndarray, output: np.ndarray, baseline_output: np.ndarray) -> float:
-    """Median |sum(attr) - (F(x) - mean_b F(x'_b))| relative to median |F(x) - mean_b F(x'_b)|."""
-    gap = output - baseline_output.mean(axis=1)
-    err = np.abs(attr.reshape(len(attr), -1).sum(axis=1, dtype=np.float64) - gap)
-    return float(np.median(err) / max(np.median(np.abs(gap)), 1e-30))
-
-
-def numpy_gradient_function(model, target, shape, batch: int, device):
-    """The authors' gradient_function contract: (m, *shape) array -> (m, *shape) gradients."""
-    def grad(points):
-        flat = np.asarray(points).reshape(len(points), -1)
-        out = np.empty(flat.shape, dtype=np.float32)
-        for lo in range(0, len(flat), batch):
-            pts = torch.as_tensor(np.ascontiguousarray(flat[lo:lo + batch], dtype=np.float32), device=device)
-            g, _ = eig_gradients(model, pts, target, shape)
-            out[lo:lo + len(pts)] = g.cpu().numpy()
-        return out.reshape(np.shape(points))
-    return grad
-
-
-def eigflow_batch_points(n_steps: int, d: int, pairs: int) -> int:
-    from eigflow.attribute import DEFAULT_BATCH_BYTES
-
-    batch = max(n_steps, DEFAULT_BATCH_BYTES // (4 * d))
-    return min(max(1, batch // n_steps), pairs) * n_steps
-
-
-def graph_vertex_sets(rows: np.ndarray, lookup: dict) -> frozenset:
-    """Indices of the graph points (exact float32 match) among a path's rows."""
-    rows = np.ascontiguousarray(np.asarray(rows, dtype=np.float32).reshape(len(rows), -1))
-    return frozenset(lookup[r.tobytes()] for r in rows if r.tobytes() in lookup)
-
-
-def machine_line(threads: int, device) -> str:
-    cpu = platform.processor() or "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    import captum
-    import scipy
-    import sklearn
-
-    gpu = f", GPU {torch.cuda.get_device_name()}" if torch.device(device).type == "cuda" else ""
-    return (f"machine: {cpu} ({os.cpu_count()} logical CPUs){gpu}; {threads} thread(s); "
-            f"torch {torch.__version__}, captum {captum.__version__}, numpy {np.__version__}, "
-            f"scipy {scipy.__version__}, scikit-learn {sklearn.__version__}, "
-            f"python {platform.python_version()}")
-
-
-def sync(device):
-    if torch.device(device).type == "cuda":
-        torch.cuda.synchronize()
+DEFAULTS = dict(samples=20, baselines=3, steps=250, graph_points=20000, repeats=1, scale_points=88752,
+                scale_samples=300, scale_authors_rows=8000, scale_authors_samples=10,
+                growth_samples=[10, 30, 100, 300], growth_steps=[32, 64, 128, 256, 512],
+                growth_graph=[2500, 5000, 10000])
+QUICK = dict(samples=3, baselines=2, steps=50, graph_points=400, repeats=3, scale_points=3000,
+             scale_samples=10, scale_authors_rows=0, scale_authors_samples=2,
+             growth_samples=[2, 4], growth_steps=[16, 32], growth_graph=[300, 600])
 
 
 # ------------------------------------------------------------------------------------ the rows
@@ -343,7 +122,7 @@ def olig_rows(model, samples, baselines, n_steps, target, device, label, repeats
 
 
 def nig_rows(kind, authors, model, samples, baselines, graph_points, n_steps, k, ae, device, seed,
-             repeats, rows):
+             repeats, rows, growth):
     """eigflow vs the authors' package for O-N-IG (ae None) or H-N-IG."""
     s, b = len(samples), len(baselines)
     d = samples.shape[1]
@@ -439,11 +218,14 @@ def nig_rows(kind, authors, model, samples, baselines, graph_points, n_steps, k,
         note_extra = (f", authors vs their own ends D(E(.)) {completeness(auth, out_rec, base_rec):.1e}"
                       f"; ends matched (eigflow D(E(x')) -> D(E(x))) max rel diff "
                       f"{max_rel_diff(matched.attributions, auth):.1e}; straight-line shortcuts {shortcuts[0]}")
-    rows.append((f"{kind} graph build", "eig 0.1.4", t_graph_eig, t_graph_auth, float("nan"),
+    if ae is None:
+        growth += [("graph points", len(graph_points), f"eigflow {'exact' if graph.exact else 'pynndescent'}",
+                    t_graph_eig), ("graph points", len(graph_points), "eig 0.1.4", t_graph_auth)]
+    rows.append((f"{kind} graph build {len(graph_points)}", "eig 0.1.4", t_graph_eig, t_graph_auth, float("nan"),
                  f"{len(graph_points)} points, k={k}, "
                  f"{'exact' if graph.exact else 'pynndescent'} vs sklearn exact"
                  + (", latent 16" if ae is not None else "")))
-    rows.append((f"{kind} paths+integration", "eig 0.1.4", t_eig, t_auth, max_rel_diff(res.attributions, auth),
+    rows.append((f"{kind} paths+integration {len(graph_points)}", "eig 0.1.4", t_eig, t_auth, max_rel_diff(res.attributions, auth),
                  f"authors: paths {t_paths:.2f} s + gradients/trapz {t_int:.2f} s; same route "
                  f"{same}/{pairs} pairs ({vertices:.1f} graph points each); completeness eigflow "
                  f"{comp_e:.1e}, authors {comp_a:.1e}{note_extra}"))
@@ -473,14 +255,17 @@ def efficiency_line(model, t_eig, points, n_steps, d, pairs, reps, device) -> st
 
 # -------------------------------------------------------------------------------------- main
 
-def main(argv=None) -> None:
+def parse(argv):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--samples", type=int, help=f"default {DEFAULTS['samples']} ({QUICK['samples']} with --quick)")
-    parser.add_argument("--baselines", type=int,
-                        help=f"default {DEFAULTS['baselines']} ({QUICK['baselines']} with --quick)")
-    parser.add_argument("--steps", type=int, help=f"default {DEFAULTS['steps']} ({QUICK['steps']} with --quick)")
-    parser.add_argument("--graph-points", type=int,
-                        help=f"default {DEFAULTS['graph_points']} ({QUICK['graph_points']} with --quick)")
+    sizes = parser.add_argument_group("sizes (defaults: the full table; --quick: a smoke run)")
+    for key, help_ in (("samples", "samples of the Captum and 20,000-point rows"), ("baselines", "median baselines"),
+                       ("steps", "points per path"), ("graph-points", "graph of the N-IG rows against the authors"),
+                       ("scale-points", "graph of the paper-scale rows (the paper: 88,752)"),
+                       ("scale-samples", "samples of the paper-scale O-N-IG run (the paper: 300)"),
+                       ("scale-authors-rows", "query rows behind the authors' paper-size graph time (0: all)"),
+                       ("scale-authors-samples", "samples of the paper-scale paths against the authors")):
+        key_ = key.replace("-", "_")
+        sizes.add_argument(f"--{key}", type=int, help=f"{help_} (default {DEFAULTS[key_]}, quick {QUICK[key_]})")
     parser.add_argument("--features", type=int, default=1357)
     parser.add_argument("--k", type=int, default=10, help="neighbours per graph point (both implementations)")
     parser.add_argument("--threads", type=int, default=torch.get_num_threads())
@@ -492,17 +277,25 @@ def main(argv=None) -> None:
                         help="tiny sizes for a smoke run (sizes given explicitly still win)")
     parser.add_argument("--no-mnist", action="store_true", help="skip the VAE + FFN O-L-IG row")
     parser.add_argument("--no-authors", action="store_true", help="skip the rows against eig==0.1.4")
+    parser.add_argument("--no-scale", action="store_true", help="skip the paper-scale rows")
+    parser.add_argument("--no-growth", action="store_true", help="skip the growth curves and figure")
     parser.add_argument("--authors-dir", type=Path, default=AUTHORS_DIR)
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "output")
     args = parser.parse_args(argv)
     for key, value in (QUICK if args.quick else DEFAULTS).items():
-        if getattr(args, key) is None:
+        if getattr(args, key, None) is None:
             setattr(args, key, value)
+    return args
 
+
+def main(argv=None) -> None:
+    args = parse(argv)
     torch.set_num_threads(args.threads)
     from threadpoolctl import threadpool_limits
     threadpool_limits(args.threads)  # NumPy / SciPy / scikit-learn BLAS and OpenMP pools
 
-    print(machine_line(args.threads, args.device))
+    machine = machine_line(args.threads, args.device)
+    print(machine, flush=True)
     authors = None
     if not args.no_authors:
         try:
@@ -514,13 +307,12 @@ def main(argv=None) -> None:
     d = args.features
     train, labels = manifold_points(args.graph_points, d, None, args.seed)
     samples, _ = manifold_points(args.samples, d, np.zeros(args.samples, dtype=int), args.seed + 1)
-    reference = train[labels == 1]
-    baselines = eigflow.select_baselines("median", reference, args.baselines)
+    baselines = eigflow.select_baselines("median", train[labels == 1], args.baselines)
     mlp = splicing_mlp(d, args.seed)
     print(f"sizes: {args.samples} samples x {args.baselines} median baselines x {args.steps} steps; "
-          f"MLP {d}-512-256-1; graph {args.graph_points} points, k={args.k}")
+          f"MLP {d}-512-256-1; graph {args.graph_points} points, k={args.k}", flush=True)
 
-    rows = []
+    rows, growth = [], []
     t_mlp, _ = olig_rows(mlp, samples, baselines, args.steps, None, args.device, f"MLP {d}-512-256-1",
                          args.repeats, rows)
     if not args.no_mnist:
@@ -530,26 +322,51 @@ def main(argv=None) -> None:
             digits = vae.decode(torch.randn(args.samples + args.baselines, 16, generator=gen)).numpy()
         olig_rows(model, digits[:args.samples], digits[args.samples:], args.steps, 5, args.device,
                   "VAE+FFN 784 (p5)", args.repeats, rows)
+    ae = PCAAutoencoder(train[: min(len(train), 20000)]).eval()
     if authors is not None:
         nig_rows("O-N-IG", authors, mlp, samples, baselines, train, args.steps, args.k, None,
-                 args.device, args.seed, args.repeats, rows)
-        ae = PCAAutoencoder(train[: min(len(train), 20000)]).eval()
+                 args.device, args.seed, args.repeats, rows, growth)
         nig_rows("H-N-IG", authors, mlp, samples, baselines, train, args.steps, args.k, ae,
-                 args.device, args.seed, args.repeats, rows)
+                 args.device, args.seed, args.repeats, rows, growth)
+    del train
+    if not args.no_scale:
+        paper_scale_rows(args, authors is not None, rows, growth)
+    if not args.no_growth:
+        path_growth(args, mlp, ae, args.growth_samples, args.growth_steps, growth)
+        graph_growth(args, authors, args.growth_graph, growth)
 
-    print()
-    head = f"{'row':32} {'vs':10} {'eigflow s':>10} {'other s':>10} {'eig/other':>10} {'max rel diff':>13}  notes"
-    print(head)
-    print("-" * len(head))
+    points = args.samples * args.baselines * args.steps
+    efficiency = efficiency_line(mlp, t_mlp, points, args.steps, d, args.samples * args.baselines,
+                                 3 if args.quick else 10, args.device)
+    report(machine, rows, efficiency, growth, args.out)
+
+
+def report(machine: str, rows: list, efficiency: str, growth: list, out: Path) -> None:
+    """Print the table and write it, the growth measurements and the figure to ``out``."""
+    head = f"{'row':36} {'vs':10} {'eigflow s':>10} {'other s':>10} {'speed-up':>9} {'max rel diff':>13}  notes"
+    lines = [head, "-" * len(head)]
     for name, other, t_e, t_o, diff, note in rows:
         diff_s = "-" if np.isnan(diff) else f"{diff:.1e}"
-        print(f"{name:32} {other:10} {t_e:10.3f} {t_o:10.3f} {t_e / t_o:10.3f} {diff_s:>13}  {note}")
+        lines.append(f"{name:36} {other:10} {t_e:10.3f} {t_o:10.3f} {t_o / t_e:8.2f}x {diff_s:>13}  {note}")
     print()
-    points = args.samples * args.baselines * args.steps
-    print(efficiency_line(mlp, t_mlp, points, args.steps, d, args.samples * args.baselines,
-                          3 if args.quick else 10, args.device))
-    print("max rel diff: max over samples of max_j |a_j - b_j| / max_j |b_j| (b = the other implementation); "
+    print("\n".join(lines))
+    print()
+    print(efficiency)
+    print("speed-up: the other's seconds / eigflow's (for 'target', the target's seconds / eigflow's: > 1 meets it); "
+          "max rel diff: max over samples of max_j |a_j - b_j| / max_j |b_j| (b = the other implementation); "
           "completeness: median |sum attr - (F(x) - mean F(x'))| / median |F(x) - mean F(x')|")
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / "compare.tsv", "w") as fh:
+        fh.write("row\tvs\teigflow_s\tother_s\tspeed_up\tmax_rel_diff\tnotes\n")
+        for name, other, t_e, t_o, diff, note in rows:
+            fh.write(f"{name}\t{other}\t{t_e:.4f}\t{t_o:.4f}\t{t_o / t_e:.3f}\t{diff:.3e}\t{note}\n")
+        fh.write(f"# {machine}\n# {efficiency}\n")
+    if growth:
+        with open(out / "growth.tsv", "w") as fh:
+            fh.write("axis\tvalue\timplementation\tseconds\n")
+            fh.writelines(f"{a}\t{x}\t{name}\t{t:.4f}\n" for a, x, name, t in growth)
+        plot(growth, machine, out)
+    print(f"table, growth measurements and figure in {out}/")
 
 
 if __name__ == "__main__":

@@ -26,6 +26,9 @@ log = logging.getLogger(__name__)
 # 40 s of 50 s for its whole index of 88,752 x 1,357 points). Latent graphs (d <= 32) are
 # exact at any size the paper needs.
 EXACT_WORK = 6e12
+# At most this many features, exact neighbours come from a KD-tree (and distances from
+# differences, not the GEMM expansion, which loses precision there).
+FEW_DIMENSIONS = 32
 # Dijkstra keeps a dense (sources x nodes) distance and predecessor table per block.
 SOURCES_PER_BLOCK = 64
 
@@ -186,21 +189,26 @@ class NeighborGraph:
         -------
         (P, V, q) float32 array: start, the graph points visited, end; shorter paths are
         padded by repeating their end, which adds zero-length segments only.
+
+        Notes
+        -----
+        Each start is a node with edges *out* to its k nearest graph points (rows appended
+        to the graph, nothing else copied); Dijkstra runs from a block of starts at once.
+        An end is never added: its distance is the minimum over its k nearest graph points
+        j of dist(j) + |j - end|, and that j is its predecessor. So no path can pass through
+        another start or end, exactly as if each pair's two ends were added alone.
         """
-        n = self.n_points
-        s, e = len(starts), len(ends)
-        start_nb, start_d = self.neighbors_of(starts)
-        end_nb, end_d = self.neighbors_of(ends)
+        n, s = self.n_points, len(starts)
+        nb, nb_d = self.neighbors_of(np.concatenate([starts, ends]))
+        start_nb, start_d, end_nb, end_d = nb[:s], nb_d[:s], nb[s:], nb_d[s:]
         k = start_nb.shape[1]
+        adj = self.adjacency
+        # csgraph reads a stored 0 as "no edge": a start on a graph point keeps a tiny weight.
+        graph = sp.csr_matrix((np.concatenate([adj.data, np.maximum(start_d.ravel(), 1e-12)]),
+                               np.concatenate([adj.indices, start_nb.ravel()]),
+                               np.concatenate([adj.indptr, adj.indptr[-1] + k * np.arange(1, s + 1)])),
+                              shape=(n + s, n + s))
         start_nodes = n + np.arange(s)
-        end_nodes = n + s + np.arange(e)
-        rows = np.concatenate([np.repeat(start_nodes, k), end_nb.ravel()])
-        cols = np.concatenate([start_nb.ravel(), np.repeat(end_nodes, k)])
-        weights = np.maximum(np.concatenate([start_d.ravel(), end_d.ravel()]), 1e-12)
-        total = n + s + e
-        ends_graph = sp.coo_matrix((weights, (rows, cols)), shape=(total, total))
-        graph = (sp.block_diag([self.adjacency, sp.csr_matrix((s + e, s + e))]) + ends_graph).tocsr()
-        table = np.concatenate([self.embedding, starts, ends]).astype(np.float32)
 
         blocks = []  # (pair indices, their node routes)
         used = np.unique(pair_start)
@@ -210,25 +218,33 @@ class NeighborGraph:
                                   return_predecessors=True)
             pairs = np.flatnonzero(np.isin(pair_start, sources))
             rows = np.searchsorted(sources, pair_start[pairs])
-            targets = end_nodes[pair_end[pairs]]
-            unreachable = ~np.isfinite(dist[rows, targets])
+            via = dist[rows[:, None], end_nb[pair_end[pairs]]] + end_d[pair_end[pairs]]  # (pairs, k)
+            last = end_nb[pair_end[pairs], via.argmin(axis=1)]  # the graph point before the end
+            unreachable = ~np.isfinite(via.min(axis=1))
             if unreachable.any():
                 p = pairs[np.argmax(unreachable)]
                 raise GraphDisconnectedError(f"no graph path from start {pair_start[p]} to end {pair_end[p]}")
-            blocks.append((pairs, _walk_back(pred, rows, start_nodes[pair_start[pairs]], targets)))
+            blocks.append((pairs, _walk_back(pred, rows, start_nodes[pair_start[pairs]], last,
+                                             n + s + pair_end[pairs])))
         longest = max(routes.shape[1] for _, routes in blocks)
         padded = np.empty((len(pair_start), longest), dtype=np.int64)
         for pairs, routes in blocks:
             padded[pairs] = np.pad(routes, ((0, 0), (0, longest - routes.shape[1])), mode="edge")
-        return table[padded]
+        # Node ids: graph points, then starts, then ends; read rows without copying the graph.
+        ends_table = np.concatenate([starts, ends]).astype(np.float32, copy=False)
+        out = np.empty((*padded.shape, self.embedding.shape[1]), dtype=np.float32)
+        inside = padded < n
+        out[inside] = self.embedding[padded[inside]]
+        out[~inside] = ends_table[padded[~inside] - n]
+        return out
 
 
-def _walk_back(predecessors: np.ndarray, rows: np.ndarray, sources: np.ndarray,
-               targets: np.ndarray) -> np.ndarray:
-    """Node routes source -> target of many pairs from Dijkstra predecessors (one row per
-    source): all pairs step back one hop at a time, a loop over hops rather than pairs.
+def _walk_back(predecessors: np.ndarray, rows: np.ndarray, sources: np.ndarray, targets: np.ndarray,
+               ends: np.ndarray) -> np.ndarray:
+    """Node routes source -> target -> end of many pairs from Dijkstra predecessors (one row
+    per source): all pairs step back one hop at a time, a loop over hops rather than pairs.
 
-    Returns (pairs, L) node indices, source first, shorter routes padded with their target.
+    Returns (pairs, L) node indices, source first, each route padded by repeating its end.
     """
     hops = [targets]
     current = targets
@@ -237,8 +253,10 @@ def _walk_back(predecessors: np.ndarray, rows: np.ndarray, sources: np.ndarray,
         hops.append(current)
     table = np.stack(hops[::-1], axis=1)  # each row: copies of its source, then the route
     first = (table == sources[:, None]).argmin(axis=1) - 1  # the last copy of the source
-    index = np.minimum(first[:, None] + np.arange(table.shape[1] - first.min()), table.shape[1] - 1)
-    return np.take_along_axis(table, index, axis=1)
+    length = table.shape[1] - first
+    position = np.arange(length.max() + 1)
+    routes = np.take_along_axis(table, np.minimum(first[:, None] + position, table.shape[1] - 1), axis=1)
+    return np.where(position >= length[:, None], ends[:, None], routes)
 
 
 def exact_knn(queries: np.ndarray, points: np.ndarray, k: int, chunk: int = 2048):
@@ -246,60 +264,87 @@ def exact_knn(queries: np.ndarray, points: np.ndarray, k: int, chunk: int = 2048
     import torch
 
     pts = torch.from_numpy(np.ascontiguousarray(points, dtype=np.float32))
+    pts_sq = _squared_norms(pts)
+    k = min(k, len(pts))
     idx_parts, dist_parts = [], []
     for start in range(0, len(queries), chunk):
         q = torch.from_numpy(np.ascontiguousarray(queries[start:start + chunk], dtype=np.float32))
-        top = _distances(q, pts).topk(min(k, len(pts)), dim=1, largest=False, sorted=True)
+        top = _squared_distances(q, pts, _squared_norms(q), pts_sq).topk(k, dim=1, largest=False)
         idx_parts.append(top.indices.numpy())
-        dist_parts.append(top.values.numpy())
-    return np.concatenate(idx_parts), np.concatenate(dist_parts).clip(min=0)
+        dist_parts.append(top.values.sqrt().numpy())
+    return np.concatenate(idx_parts), np.concatenate(dist_parts)
 
 
 def self_knn(points: np.ndarray, k: int, block: int = 2048):
     """Exact k nearest *other* points of every point: (indices, distances), (n, k) each.
 
-    Distances are symmetric, so each block of the distance matrix is computed once and
-    serves both its rows and its columns: half the GEMM work of querying the points
-    against themselves, in blocks of ``block`` x ``block`` (16 MiB of float32).
+    In few dimensions (latent spaces, d <= ``FEW_DIMENSIONS``) a KD-tree. Otherwise
+    distances in blocks of ``block`` x ``block``: they are symmetric, so each block is
+    computed once and serves both its rows and its columns, half the GEMM work of querying
+    the points against themselves.
     """
-    import torch
-
-    x = torch.from_numpy(np.ascontiguousarray(points, dtype=np.float32))
+    x = np.ascontiguousarray(points, dtype=np.float32)
     n = len(x)
     k = min(k, n - 1)
+    if x.shape[1] <= FEW_DIMENSIONS:
+        return _kd_tree_knn(x, k)
+    import torch
+
+    x = torch.from_numpy(x)
+    sq = _squared_norms(x)
     best_d = torch.full((n, k), float("inf"))
     best_i = torch.zeros((n, k), dtype=torch.long)
     for lo in range(0, n, block):
         hi = min(n, lo + block)
         for lo2 in range(lo, n, block):
             hi2 = min(n, lo2 + block)
-            dist = _distances(x[lo:hi], x[lo2:hi2])
+            dist = _squared_distances(x[lo:hi], x[lo2:hi2], sq[lo:hi], sq[lo2:hi2])
             if lo2 == lo:
                 dist.fill_diagonal_(float("inf"))
-            _keep_nearest(best_d, best_i, lo, hi, dist, lo2)
+            _keep_nearest(best_d, best_i, lo, hi, dist, lo2, dim=1)
             if lo2 != lo:
-                _keep_nearest(best_d, best_i, lo2, hi2, dist.T, lo)
-    return best_i.numpy(), best_d.numpy().clip(min=0)
+                _keep_nearest(best_d, best_i, lo2, hi2, dist, lo, dim=0)
+    return best_i.numpy(), best_d.sqrt().numpy()
 
 
-def _distances(a, b):
-    # The GEMM expansion |a|^2 + |b|^2 - 2ab is fast but loses precision in few dimensions
-    # (latent graphs), where the direct form costs little anyway.
+def _kd_tree_knn(x: np.ndarray, k: int):
+    import torch
+    from scipy.spatial import cKDTree
+
+    dist, idx = cKDTree(x).query(x, k=k + 1, workers=torch.get_num_threads())
+    # Drop each point's own match; with duplicate points it need not come first.
+    own = idx == np.arange(len(x))[:, None]
+    own[~own.any(axis=1), -1] = True
+    keep = ~own
+    return idx[keep].reshape(len(x), k), dist[keep].reshape(len(x), k).astype(np.float32)
+
+
+def _squared_norms(x):
     import torch
 
-    mode = "donot_use_mm_for_euclid_dist" if a.shape[1] <= 32 else "use_mm_for_euclid_dist"
-    return torch.cdist(a, b, compute_mode=mode)
+    return torch.linalg.vector_norm(x, dim=1).square_()  # no (n, d) temporary
 
 
-def _keep_nearest(best_d, best_i, lo: int, hi: int, dist, offset: int) -> None:
-    """Merge candidate distances ``dist`` (rows lo:hi, columns from ``offset``) into the
-    running k nearest of those rows."""
+def _squared_distances(a, b, a_sq, b_sq):
+    """(len(a), len(b)) squared Euclidean distances, norms given (computed once per set)."""
+    import torch
+
+    if a.shape[1] <= FEW_DIMENSIONS:
+        # |a|^2 + |b|^2 - 2ab cancels badly in few dimensions, where differences cost little.
+        return torch.cdist(a, b, compute_mode="donot_use_mm_for_euclid_dist").square_()
+    return torch.addmm(b_sq[None, :], a, b.T, alpha=-2).add_(a_sq[:, None]).clamp_(min=0)
+
+
+def _keep_nearest(best_d, best_i, lo: int, hi: int, dist, offset: int, dim: int) -> None:
+    """Merge candidate distances into the running k nearest of points lo:hi: the rows of
+    ``dist`` (``dim=1``) or its columns (``dim=0``), whose other axis starts at ``offset``."""
     import torch
 
     k = best_d.shape[1]
-    top = dist.topk(min(k, dist.shape[1]), dim=1, largest=False)
-    merged_d = torch.cat([best_d[lo:hi], top.values], dim=1)
-    merged_i = torch.cat([best_i[lo:hi], top.indices + offset], dim=1)
+    top = dist.topk(min(k, dist.shape[dim]), dim=dim, largest=False)
+    values, indices = (top.values, top.indices) if dim == 1 else (top.values.T, top.indices.T)
+    merged_d = torch.cat([best_d[lo:hi], values], dim=1)
+    merged_i = torch.cat([best_i[lo:hi], indices + offset], dim=1)
     keep = merged_d.topk(k, dim=1, largest=False, sorted=True)
     best_d[lo:hi] = keep.values
     best_i[lo:hi] = merged_i.gather(1, keep.indices)
