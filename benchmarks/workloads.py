@@ -114,10 +114,10 @@ def numpy_gradient_function(model, target, shape, batch: int, device):
 
 
 def eigflow_batch_points(n_steps: int, d: int, pairs: int) -> int:
-    from eigflow.attribute import DEFAULT_BATCH_BYTES
+    """Points per gradient batch of eigflow.attribute's default (whole paths, at most ``pairs``)."""
+    from eigflow.attribute import default_batch_size
 
-    batch = max(n_steps, DEFAULT_BATCH_BYTES // (4 * d))
-    return min(max(1, batch // n_steps), pairs) * n_steps
+    return min(max(1, default_batch_size(n_steps, d) // n_steps), pairs) * n_steps
 
 
 def graph_vertex_sets(rows: np.ndarray, lookup: dict) -> frozenset:
