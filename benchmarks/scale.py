@@ -176,7 +176,7 @@ def paper_scale_rows(args, authors_available: bool, rows: list, growth: list) ->
                      f"graph; fresh process, JIT compile included) vs their constructor ({how}; peak "
                      f"{mem_auth:.1f} GiB)"))
         rows.append((f"O-N-IG exact graph {n}", "eig 0.1.4", t_exact, t_auth_graph, float("nan"),
-                     f"eigflow exact, symmetric blocks (peak {mem_exact:.1f} GiB) vs the same sklearn brute force"))
+                     f"eigflow exact, symmetric blocks (peak {mem_exact:.1f} GiB) vs the same constructor time"))
         growth += [("graph points", n, "eigflow pynndescent, fresh process (JIT included)", t_approx),
                    ("graph points", n, "eigflow exact", t_exact),
                    ("graph points", n, "eig 0.1.4 (extrapolated)" if auth_rows < n else "eig 0.1.4", t_auth_graph)]

@@ -201,11 +201,12 @@ def test_read_feature_matrix_reorders_and_annotates(random_events, tmp_path):
     assert inferred.kind.tolist() == annotation.kind[:5].tolist() + ["other"]
 
 
-def test_read_feature_matrix_errors_name_file_column_event(random_events, tmp_path):
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_read_feature_matrix_errors_name_file_column_event(random_events, tmp_path, bad):
     frame, _, _, events, _ = random_events
     table = frame.iloc[:, :3].copy()
     table.insert(0, "event_id", events.event_id.to_numpy())
-    table.iloc[2, 2] = np.nan
+    table.iloc[2, 2] = bad
     path = tmp_path / "bad.tsv"
     write_tsv(path, table)
     with pytest.raises(F.FeatureMatrixError, match=rf"bad\.tsv.*{table.columns[2]}.*'e2'.*impute"):
