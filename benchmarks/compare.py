@@ -61,18 +61,29 @@ import time
 import warnings
 from pathlib import Path
 
+import eigflow
 import numpy as np
 import torch
-from torch import nn
-
-import eigflow
 from authors import AUTHORS_DIR, AuthorsUnavailable, fetch_authors, load_authors
 from eigflow.autoencoder import decode_numpy, encode_numpy
 from growth import graph_growth, path_growth, plot
 from scale import paper_scale_rows
-from workloads import (PCAAutoencoder, best_of, clock, completeness, eigflow_batch_points, graph_vertex_sets,
-                       machine_line, manifold_points, max_rel_diff, mnist_vae_ffn, numpy_gradient_function,
-                       splicing_mlp, sync)
+from torch import nn
+from workloads import (
+    PCAAutoencoder,
+    best_of,
+    clock,
+    completeness,
+    eigflow_batch_points,
+    graph_vertex_sets,
+    machine_line,
+    manifold_points,
+    max_rel_diff,
+    mnist_vae_ffn,
+    numpy_gradient_function,
+    splicing_mlp,
+    sync,
+)
 
 DEFAULTS = dict(samples=20, baselines=3, steps=250, graph_points=20000, repeats=3, scale_points=88752,
                 scale_samples=300, scale_authors_rows=8000, scale_authors_samples=10,

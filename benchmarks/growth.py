@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-
 import eigflow
+import numpy as np
 from workloads import clock, manifold_points
 
 PATH_KINDS = ("O-L-IG", "H-L-IG", "O-N-IG")

@@ -31,7 +31,6 @@ from multiprocessing import get_context
 from pathlib import Path
 
 import numpy as np
-
 from workloads import clock, manifold_points, max_rel_diff
 
 

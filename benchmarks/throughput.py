@@ -13,12 +13,12 @@ import argparse
 import time
 from pathlib import Path
 
+import eigflow
 import numpy as np
 import torch
-
-import eigflow
-from eigflow import io, mnist_arm
-from eigflow.models import digits
+from eigflow_arms.common import io
+from eigflow_arms.mnist import arm as mnist_arm
+from eigflow_arms.mnist import models as digits
 
 
 def main() -> None:

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from torch import nn
-
 from eigflow.integrate import gradients as eig_gradients
+from torch import nn
 
 
 def splicing_mlp(features: int, seed: int) -> nn.Module:
@@ -48,7 +47,7 @@ class PCAAutoencoder(nn.Module):
 
 
 def mnist_vae_ffn(seed: int):
-    from eigflow.models import digits
+    from eigflow_arms.mnist import models as digits
 
     torch.manual_seed(seed)
     vae = digits.VAE(16)

@@ -1,10 +1,9 @@
 """Attribution along the four paths: agreement with Captum, completeness, path geometry."""
+import eigflow
 import numpy as np
 import pytest
 import torch
 from captum.attr import IntegratedGradients
-
-import eigflow
 from conftest import LinearAutoencoder, TanhAutoencoder
 
 

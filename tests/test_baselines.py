@@ -1,8 +1,7 @@
 """The six baselines, against known answers on constructed reference sets."""
+import eigflow
 import numpy as np
 import pytest
-
-import eigflow
 from conftest import LinearAutoencoder
 
 

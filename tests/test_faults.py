@@ -7,7 +7,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from test_workflow import SNAKEMAKE, make_project, pytestmark, snakemake  # noqa: F401
 
 TARGET = "results/figures/fig2a.png"

@@ -1,12 +1,11 @@
 """Neighbour paths: graph construction, Dijkstra routes, disconnected graphs."""
+import eigflow
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from scipy.sparse.csgraph import dijkstra
-
-import eigflow
-from eigflow.graph import exact_knn, self_knn
 from conftest import TanhAutoencoder
+from eigflow.graph import exact_knn, self_knn
+from scipy.sparse.csgraph import dijkstra
 
 
 def _cloud(n=300, d=5, seed=0):

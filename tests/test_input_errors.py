@@ -1,8 +1,7 @@
 """Bad input to the library raises an error that names the argument and the fix."""
+import eigflow
 import numpy as np
 import pytest
-
-import eigflow
 
 
 def test_nan_samples(mlp):

@@ -2,8 +2,9 @@
 import numpy as np
 import pandas as pd
 import pytest
-
-from eigflow import io, jobs, mnist_arm, significance
+from eigflow import significance
+from eigflow_arms.common import io, jobs
+from eigflow_arms.mnist import arm as mnist_arm
 
 
 def test_job_device_follows_the_resources_it_was_given():

@@ -7,13 +7,13 @@ import numpy as np
 import pandas as pd
 import pysam
 import pytest
+from eigflow_arms.liver import binding_figures as liver_binding
+from eigflow_arms.liver import exon_sets, knockout
+from eigflow_arms.liver.clip import simulate as clip_simulate
+from eigflow_arms.liver.clip import sites as cl
+from eigflow_arms.splicing import events as ev
+from eigflow_arms.splicing import expression, majiq, program, simulate
 from scipy.stats import fisher_exact
-
-from eigflow.clip import simulate as clip_simulate
-from eigflow.clip import sites as cl
-from eigflow.figures import liver_binding
-from eigflow.splicing import events as ev
-from eigflow.splicing import exon_sets, expression, knockout, majiq, program, simulate
 
 TISSUES = program.TISSUES
 
@@ -308,7 +308,7 @@ def _refuse(tmp_path, bam, match):
     with pytest.raises(cl.ClipError, match=match):
         cl.call_sites(bam, bed)
     assert not bed.exists() and not list(tmp_path.glob(".out.bed*"))
-    done = subprocess.run([sys.executable, "-m", "eigflow.clip.sites", str(bam), str(bed)],
+    done = subprocess.run([sys.executable, "-m", "eigflow_arms.liver.clip.sites", str(bam), str(bed)],
                           capture_output=True, text=True)
     assert done.returncode == 2 and str(bam) in done.stderr and not bed.exists()
     return done.stderr

@@ -7,9 +7,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from eigflow.data import mnist
-from eigflow.data.mnist import MNIST_FILES, MnistError, load_local, load_mnist, read_idx
+from eigflow_arms.mnist import data as mnist
+from eigflow_arms.mnist.data import (
+    MNIST_FILES,
+    MnistError,
+    load_local,
+    load_mnist,
+    read_idx,
+)
 
 REAL_DIR = Path(__file__).parents[1] / ".." / "shared" / "data" / "mnist"
 

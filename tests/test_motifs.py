@@ -5,16 +5,16 @@ import numpy as np
 import pandas as pd
 import pysam
 import pytest
-from eigflow.figures.liver_motifs import fig4a, fig4c, figS11
-from eigflow.motifs import maps
-from eigflow.motifs.meme import (
+from eigflow_arms.liver.motif_figures import fig4a, fig4c, figS11
+from eigflow_arms.liver.motifs import maps
+from eigflow_arms.liver.motifs.meme import (
     MemeFormatError,
     alternate_names,
     consensus_collection,
     read_meme,
     write_meme,
 )
-from eigflow.motifs.pssm import (
+from eigflow_arms.liver.motifs.pssm import (
     align_kmers,
     consensus,
     consensus_matrix,
@@ -23,11 +23,11 @@ from eigflow.motifs.pssm import (
     kmers_of,
     pssm_from_kmers,
 )
-from eigflow.motifs.tomtom import MATCH_COLUMNS, match
-from eigflow.splicing import program
-from eigflow.splicing.features import feature_annotation, motif_instances
-from eigflow.splicing.metafeatures import family_groups
-from eigflow.splicing.sequence import reverse_complement
+from eigflow_arms.liver.motifs.tomtom import MATCH_COLUMNS, match
+from eigflow_arms.splicing import program
+from eigflow_arms.splicing.features import feature_annotation, motif_instances
+from eigflow_arms.splicing.metafeatures import family_groups
+from eigflow_arms.splicing.sequence import reverse_complement
 from scipy.stats import fisher_exact
 
 RESOURCES = Path(__file__).resolve().parents[1] / "resources" / "motifs"

@@ -1,10 +1,9 @@
 import numpy as np
 import pandas as pd
 import pytest
-
-from eigflow import pixels
-from eigflow.figures import mnist as figures
-from eigflow.figures import save_figure
+from eigflow_arms.mnist import figures
+from eigflow_arms.common.figures import save_figure
+from eigflow_arms.mnist import pixels
 
 
 def test_patch_groups_tile_the_image():

@@ -1,9 +1,8 @@
 """Algorithm 1: calibration on random-vs-random, power on a planted difference, meta-features."""
+import eigflow
 import numpy as np
 import pytest
 from scipy import stats
-
-import eigflow
 
 
 def test_random_vs_random_finds_nothing_and_p_values_are_uniform():

@@ -2,8 +2,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-
-from eigflow.splicing import arm
+from eigflow_arms.splicing import arm
 
 TISSUES = ["hippocampus", "heart", "liver"]
 

@@ -2,12 +2,11 @@
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import stats
-
 from eigflow.baselines import BASELINES
 from eigflow.paths import PATHS
 from eigflow.significance import COLUMNS
-from eigflow.splicing import evaluate as ev
+from eigflow_arms.splicing import evaluate as ev
+from scipy import stats
 
 
 def sig_table(features, significant=(), scores=None, p=None):
@@ -287,20 +286,20 @@ def _draws(tmp_path, draw, name):
     ("figS10", ["curves"]), ("fig_ground_truth", ["truth"]),
 ])
 def test_every_figure_writes_png_and_pdf(tmp_path, tables, name, args):
-    from eigflow.figures import splicing as figures
+    from eigflow_arms.splicing import figures
 
     draw = getattr(figures, name)
     _draws(tmp_path, lambda png, pdf: draw(*(tables[a] for a in args), png, pdf), name)
 
 
 def test_ground_truth_figure_without_truth(tmp_path):
-    from eigflow.figures import splicing as figures
+    from eigflow_arms.splicing import figures
 
     _draws(tmp_path, lambda png, pdf: figures.fig_ground_truth(None, png, pdf), "no_truth")
 
 
 def test_method_colours_follow_the_path():
-    from eigflow.figures import splicing as figures
+    from eigflow_arms.splicing import figures
 
     assert figures.method_color("H-L-IG.zero") == figures.method_color("H-L-IG.median")
     assert len({figures.method_color(f"{p}.zero") for p in PATHS}) == 4

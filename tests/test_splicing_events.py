@@ -3,9 +3,8 @@ import numpy as np
 import pandas as pd
 import pysam
 import pytest
-
-from eigflow.splicing import events as ev
-from eigflow.splicing import sequence as sq
+from eigflow_arms.splicing import events as ev
+from eigflow_arms.splicing import sequence as sq
 
 
 @pytest.fixture

@@ -4,15 +4,27 @@ import numpy as np
 import pandas as pd
 import pysam
 import pytest
+from eigflow_arms.common.io import write_tsv
+from eigflow_arms.splicing import features as F
+from eigflow_arms.splicing import known as K
+from eigflow_arms.splicing import metafeatures as M
+from eigflow_arms.splicing import truth as T
+from eigflow_arms.splicing.events import (
+    COLUMNS,
+    FLANK,
+    REGIONS,
+    SITES,
+    EventTableError,
+    event_sequences,
+)
+from eigflow_arms.splicing.sequence import (
+    FIVE_SS,
+    count_motif,
+    kmer_counts,
+    kmers,
+    reverse_complement,
+)
 from scipy.stats import hypergeom
-
-from eigflow.io import write_tsv
-from eigflow.splicing import features as F
-from eigflow.splicing import known as K
-from eigflow.splicing import metafeatures as M
-from eigflow.splicing import truth as T
-from eigflow.splicing.events import COLUMNS, FLANK, REGIONS, SITES, EventTableError, event_sequences
-from eigflow.splicing.sequence import FIVE_SS, count_motif, kmer_counts, kmers, reverse_complement
 
 # A hand-built alternative exon: five RBFOX sites, ending in the consensus 5' splice site
 # AAG|GUAAGU together with the start of the downstream intron.
@@ -100,7 +112,7 @@ def random_events(tmp_path):
 # --------------------------------------------------------------------------- features
 
 def test_known_motifs_hold_the_program_and_decoys():
-    from eigflow.splicing.program import PROGRAM
+    from eigflow_arms.splicing.program import PROGRAM
     table = {m.name: m.motif for m in F.KNOWN_MOTIFS}
     assert all(table[r.name] == r.motif for r in PROGRAM)
     decoys = set(table) - {r.name for r in PROGRAM}

@@ -4,8 +4,7 @@ latent stability and bundles."""
 import numpy as np
 import pytest
 import torch
-
-from eigflow.models.splicing import (
+from eigflow_arms.splicing.models import (
     Autoencoder,
     DifferentialInclusion,
     SplicingCode,
@@ -18,7 +17,7 @@ from eigflow.models.splicing import (
     train_autoencoder,
     train_splicing_code,
 )
-from eigflow.splicing.stability import INPUT, latent_stability, stability_table
+from eigflow_arms.splicing.stability import INPUT, latent_stability, stability_table
 
 FIT = {"batch_size": 64, "lr": 3e-3, "log": lambda line: None}
 
@@ -163,7 +162,7 @@ def test_differential_inclusion_is_the_mean_over_pairs():
 
 def test_deep_shap_is_complete_on_the_joined_model():
     pytest.importorskip("shap")
-    from eigflow.splicing.deepshap import additivity_gap, deep_shap
+    from eigflow_arms.splicing.deepshap import additivity_gap, deep_shap
 
     ae, code = random_models(variational=True)
     model = DifferentialInclusion(ae, code, 0, [1, 2, 3])
@@ -183,7 +182,7 @@ def test_deep_shap_is_complete_on_the_joined_model():
 
 def test_deep_shap_on_a_linear_model_is_exact():
     pytest.importorskip("shap")
-    from eigflow.splicing.deepshap import deep_shap
+    from eigflow_arms.splicing.deepshap import deep_shap
 
     torch.manual_seed(0)
     linear = torch.nn.Linear(6, 1)

@@ -7,11 +7,10 @@ import numpy as np
 import pandas as pd
 import pysam
 import pytest
+from eigflow_arms.splicing import events as ev
+from eigflow_arms.splicing import expression, majiq, program, simulate
+from eigflow_arms.splicing import sequence as sq
 from scipy.special import logit
-
-from eigflow.splicing import events as ev
-from eigflow.splicing import expression, majiq, program, simulate
-from eigflow.splicing import sequence as sq
 
 TISSUES = program.TISSUES
 
@@ -235,7 +234,7 @@ def _files(folder: Path) -> list[Path]:
 
 def test_same_seed_same_bytes_other_seed_other_files(tmp_path, caplog):
     settings = dict(n_cassette=40, n_constitutive=20, tissues=("hippocampus", "liver"), n_chromosomes=2)
-    with caplog.at_level(logging.INFO, logger="eigflow.splicing.simulate"):
+    with caplog.at_level(logging.INFO, logger="eigflow_arms.splicing.simulate"):
         simulate.simulate(tmp_path / "a", seed=3, **settings)
     simulate.simulate(tmp_path / "b", seed=3, **settings)
     simulate.simulate(tmp_path / "c", seed=4, **settings)

@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 import pysam
 import pytest
-
 from test_workflow import make_project, pytestmark, snakemake  # noqa: F401
 
 FIGURES = ["fig3a", "fig3b", "fig3c", "fig3d", "fig3e", "fig3f", "fig3g", "figS3", "figS7", "figS8",

@@ -1,5 +1,5 @@
 # Paper Fig. 4 and supp. Figs. S11, S12: one rule and one plotting function
-# (eigflow.figures.liver_motifs, eigflow.figures.liver_binding) per figure.
+# (eigflow_arms.liver.motif_figures, eigflow_arms.liver.binding_figures) per figure.
 
 LIVER_CATEGORY = "A1CF and the liver (Fig. 4, supp. S11, S12)"
 

@@ -1,5 +1,5 @@
 # Paper Fig. 3 and supp. Figs. S3, S7-S10, plus the ground truth that only a simulation has:
-# one rule and one plotting function (eigflow.figures.splicing) per figure.
+# one rule and one plotting function (eigflow_arms.splicing.figures) per figure.
 
 SPLICING_CATEGORY = "Splicing codes (Fig. 3, supp. S3, S7-S10)"
 

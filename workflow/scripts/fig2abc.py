@@ -1,5 +1,6 @@
-from eigflow import io, jobs, mnist_arm
-from eigflow.figures import mnist as figures
+from eigflow_arms.common import io, jobs
+from eigflow_arms.mnist import figures
+from eigflow_arms.mnist import arm as mnist_arm
 
 jobs.setup_logging(snakemake.log[0])
 interest = io.load_npz(snakemake.input.interest)

@@ -1,6 +1,7 @@
-from eigflow import io, jobs, mnist_arm
-from eigflow.figures import mnist as figures
-from eigflow.pixels import accuracy_curve, rank_significant
+from eigflow_arms.common import io, jobs
+from eigflow_arms.mnist import figures
+from eigflow_arms.mnist import arm as mnist_arm
+from eigflow_arms.mnist.pixels import accuracy_curve, rank_significant
 
 jobs.setup_logging(snakemake.log[0])
 p = snakemake.params

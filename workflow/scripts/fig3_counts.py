@@ -1,6 +1,6 @@
-from eigflow import io, jobs
-from eigflow.figures import splicing as figures
-from eigflow.splicing import evaluate
+from eigflow_arms.common import io, jobs
+from eigflow_arms.splicing import figures
+from eigflow_arms.splicing import evaluate
 
 jobs.setup_logging(snakemake.log[0])
 p = snakemake.params

@@ -1,9 +1,8 @@
 import numpy as np
-
-from eigflow import io, jobs
-from eigflow.figures import liver_motifs as figures
-from eigflow.motifs import meme
-from eigflow.splicing import liver
+from eigflow_arms.common import io, jobs
+from eigflow_arms.liver import motif_figures as figures
+from eigflow_arms.liver import arm as liver
+from eigflow_arms.liver.motifs import meme
 
 jobs.setup_logging(snakemake.log[0])
 p = snakemake.params

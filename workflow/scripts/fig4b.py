@@ -1,6 +1,6 @@
-from eigflow import io, jobs
-from eigflow.figures import liver_binding as figures
-from eigflow.splicing.expression import read_tpm
+from eigflow_arms.common import io, jobs
+from eigflow_arms.liver import binding_figures as figures
+from eigflow_arms.splicing.expression import read_tpm
 
 jobs.setup_logging(snakemake.log[0])
 p = snakemake.params

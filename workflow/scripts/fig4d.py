@@ -1,7 +1,7 @@
-from eigflow import io, jobs
-from eigflow.clip import sites as clip
-from eigflow.figures import liver_binding as figures
-from eigflow.splicing import liver
+from eigflow_arms.common import io, jobs
+from eigflow_arms.liver import binding_figures as figures
+from eigflow_arms.liver import arm as liver
+from eigflow_arms.liver.clip import sites as clip
 
 jobs.setup_logging(snakemake.log[0])
 events, sets = liver.read_sets(snakemake.input.events, snakemake.input.liver_sets,

@@ -1,8 +1,8 @@
 import pandas as pd
-
-from eigflow import io, jobs
-from eigflow.figures import liver_binding as figures
-from eigflow.splicing import exon_sets, liver
+from eigflow_arms.common import io, jobs
+from eigflow_arms.liver import binding_figures as figures
+from eigflow_arms.liver import arm as liver
+from eigflow_arms.liver import exon_sets
 
 jobs.setup_logging(snakemake.log[0])
 _, sets = liver.read_sets(snakemake.input.events, snakemake.input.liver_sets,

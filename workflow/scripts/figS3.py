@@ -1,5 +1,5 @@
-from eigflow import io, jobs
-from eigflow.figures import splicing as figures
+from eigflow_arms.common import io, jobs
+from eigflow_arms.splicing import figures
 
 jobs.setup_logging(snakemake.log[0])
 table = io.read_tsv(snakemake.input[0])

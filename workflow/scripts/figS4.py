@@ -1,6 +1,8 @@
-from eigflow import NeighborGraph, io, jobs, mnist_arm, select_baselines
-from eigflow.figures import mnist as figures
-from eigflow.models import digits
+from eigflow import NeighborGraph, select_baselines
+from eigflow_arms.common import io, jobs
+from eigflow_arms.mnist import figures
+from eigflow_arms.mnist import arm as mnist_arm
+from eigflow_arms.mnist import models as digits
 
 jobs.setup_logging(snakemake.log[0])
 jobs.set_threads(snakemake.threads)

@@ -1,5 +1,5 @@
-from eigflow import io, jobs
-from eigflow.figures import mnist as figures
+from eigflow_arms.common import io, jobs
+from eigflow_arms.mnist import figures
 
 jobs.setup_logging(snakemake.log[0])
 table = io.read_tsv(snakemake.input.significance)

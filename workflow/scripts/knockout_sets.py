@@ -1,6 +1,6 @@
-from eigflow import io, jobs
-from eigflow.splicing import exon_sets, knockout
-from eigflow.splicing.events import read_events
+from eigflow_arms.common import io, jobs
+from eigflow_arms.liver import exon_sets, knockout
+from eigflow_arms.splicing.events import read_events
 
 jobs.setup_logging(snakemake.log[0])
 events = read_events(snakemake.input.events)

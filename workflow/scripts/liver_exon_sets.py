@@ -1,5 +1,5 @@
-from eigflow import io, jobs
-from eigflow.splicing import exon_sets
+from eigflow_arms.common import io, jobs
+from eigflow_arms.liver import exon_sets
 
 jobs.setup_logging(snakemake.log[0])
 p = snakemake.params

@@ -1,6 +1,5 @@
 import numpy as np
-
-from eigflow import io, jobs, shards
+from eigflow_arms.common import io, jobs, shards
 
 log = jobs.setup_logging(snakemake.log[0])
 merged = shards.merge_shards([io.load_npz(f) for f in snakemake.input])

@@ -1,5 +1,6 @@
-from eigflow import NeighborGraph, io, jobs
-from eigflow.models import digits
+from eigflow import NeighborGraph
+from eigflow_arms.common import io, jobs
+from eigflow_arms.mnist import models as digits
 
 log = jobs.setup_logging(snakemake.log[0])
 jobs.set_threads(snakemake.threads)

@@ -1,4 +1,6 @@
-from eigflow import io, jobs, mnist_arm, significance
+from eigflow import significance
+from eigflow_arms.common import io, jobs
+from eigflow_arms.mnist import arm as mnist_arm
 
 log = jobs.setup_logging(snakemake.log[0])
 p = snakemake.params

@@ -1,7 +1,7 @@
 import shutil
 
-from eigflow import io, jobs
-from eigflow.motifs import meme
+from eigflow_arms.common import io, jobs
+from eigflow_arms.liver.motifs import meme
 
 log = jobs.setup_logging(snakemake.log[0])
 source = snakemake.input[0]

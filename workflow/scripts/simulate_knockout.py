@@ -1,7 +1,7 @@
 from pathlib import Path
 
-from eigflow import jobs
-from eigflow.splicing import knockout
+from eigflow_arms.common import jobs
+from eigflow_arms.liver import knockout
 
 jobs.setup_logging(snakemake.log[0])
 p = snakemake.params

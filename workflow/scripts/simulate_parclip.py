@@ -1,6 +1,6 @@
-from eigflow import jobs
-from eigflow.clip.simulate import simulate_parclip
-from eigflow.splicing.events import read_events
+from eigflow_arms.common import jobs
+from eigflow_arms.liver.clip.simulate import simulate_parclip
+from eigflow_arms.splicing.events import read_events
 
 jobs.setup_logging(snakemake.log[0])
 simulate_parclip(snakemake.input.genome, read_events(snakemake.input.events), snakemake.input.sites,

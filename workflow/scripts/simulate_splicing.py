@@ -1,7 +1,7 @@
 from pathlib import Path
 
-from eigflow import jobs
-from eigflow.splicing import simulate
+from eigflow_arms.common import jobs
+from eigflow_arms.splicing import simulate
 
 log = jobs.setup_logging(snakemake.log[0])
 p = snakemake.params

@@ -1,6 +1,7 @@
-from eigflow import NeighborGraph, io, jobs, shards
-from eigflow.models.splicing import load_bundle
-from eigflow.splicing import arm
+from eigflow import NeighborGraph
+from eigflow_arms.common import io, jobs, shards
+from eigflow_arms.splicing import arm
+from eigflow_arms.splicing.models import load_bundle
 
 log = jobs.setup_logging(snakemake.log[0])
 jobs.set_threads(snakemake.threads)

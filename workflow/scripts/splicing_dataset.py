@@ -1,6 +1,6 @@
-from eigflow import io, jobs
-from eigflow.splicing import arm, majiq
-from eigflow.splicing.events import read_events
+from eigflow_arms.common import io, jobs
+from eigflow_arms.splicing import arm, majiq
+from eigflow_arms.splicing.events import read_events
 
 log = jobs.setup_logging(snakemake.log[0])
 p = snakemake.params

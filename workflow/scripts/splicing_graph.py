@@ -1,5 +1,6 @@
-from eigflow import NeighborGraph, io, jobs
-from eigflow.models.splicing import load_bundle
+from eigflow import NeighborGraph
+from eigflow_arms.common import io, jobs
+from eigflow_arms.splicing.models import load_bundle
 
 log = jobs.setup_logging(snakemake.log[0])
 jobs.set_threads(snakemake.threads)

@@ -1,5 +1,5 @@
-from eigflow import io, jobs
-from eigflow.splicing import arm, known
+from eigflow_arms.common import io, jobs
+from eigflow_arms.splicing import arm, known
 
 log = jobs.setup_logging(snakemake.log[0])
 p = snakemake.params

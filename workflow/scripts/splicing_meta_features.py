@@ -1,5 +1,5 @@
-from eigflow import io, jobs
-from eigflow.splicing import metafeatures
+from eigflow_arms.common import io, jobs
+from eigflow_arms.splicing import metafeatures
 
 log = jobs.setup_logging(snakemake.log[0])
 data = io.load_npz(snakemake.input.data)

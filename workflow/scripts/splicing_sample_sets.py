@@ -1,5 +1,5 @@
-from eigflow import io, jobs
-from eigflow.splicing import arm
+from eigflow_arms.common import io, jobs
+from eigflow_arms.splicing import arm
 
 log = jobs.setup_logging(snakemake.log[0])
 p = snakemake.params

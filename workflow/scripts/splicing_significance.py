@@ -1,4 +1,5 @@
-from eigflow import io, jobs, shards, significance
+from eigflow import significance
+from eigflow_arms.common import io, jobs, shards
 
 log = jobs.setup_logging(snakemake.log[0])
 p = snakemake.params

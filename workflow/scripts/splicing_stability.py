@@ -1,5 +1,5 @@
-from eigflow import io, jobs
-from eigflow.splicing import stability
+from eigflow_arms.common import io, jobs
+from eigflow_arms.splicing import stability
 
 log = jobs.setup_logging(snakemake.log[0])
 jobs.set_threads(snakemake.threads)

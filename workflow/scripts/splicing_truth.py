@@ -1,5 +1,5 @@
-from eigflow import io, jobs
-from eigflow.splicing import truth
+from eigflow_arms.common import io, jobs
+from eigflow_arms.splicing import truth
 
 log = jobs.setup_logging(snakemake.log[0])
 features = truth.feature_truth(io.read_tsv(snakemake.input.table), tissue=snakemake.params.tissue)

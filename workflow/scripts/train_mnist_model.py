@@ -1,7 +1,6 @@
 import pandas as pd
-
-from eigflow import io, jobs
-from eigflow.models import digits
+from eigflow_arms.common import io, jobs
+from eigflow_arms.mnist import models as digits
 
 log = jobs.setup_logging(snakemake.log[0])
 jobs.set_threads(snakemake.threads)

@@ -1,8 +1,6 @@
 import numpy as np
-
-from eigflow import io, jobs
-from eigflow.models import splicing as models
-from eigflow.splicing import arm
+from eigflow_arms.common import io, jobs
+from eigflow_arms.splicing import arm, models
 
 log = jobs.setup_logging(snakemake.log[0])
 jobs.set_threads(snakemake.threads)

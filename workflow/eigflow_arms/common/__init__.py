@@ -1,0 +1,1 @@
+"""What every arm shares: job setup, atomic io, sample sets and shards, methods, figures, nets."""

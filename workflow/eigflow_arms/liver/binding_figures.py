@@ -1,0 +1,168 @@
+"""Figures of the liver program and A1CF: paper Fig. 4b, 4d, 4e and supp. S12.
+
+Every function takes a tidy table (or dict) of :mod:`eigflow_arms.liver.exon_sets`,
+:mod:`eigflow_arms.splicing.expression` or :mod:`eigflow_arms.liver.clip.sites` plus the two output paths
+(PNG and PDF) and returns nothing. Each exon set keeps one colour and label in every figure
+(liver sets warm, A1CF knockout sets red/grey, reference sets cool).
+"""
+from __future__ import annotations
+
+# The parent package has already selected the Agg backend when this module loads.
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.patches import Circle
+
+from eigflow_arms.common.figures import save_figure
+from eigflow_arms.liver.clip.sites import REGIONS
+from eigflow_arms.liver.motifs.maps import running_mean
+
+__all__ = ["SET_LABELS", "SET_COLORS", "fig4b", "fig4d", "fig4e", "figS12"]
+
+SET_LABELS = {"changing": "liver alternative", "increased": "liver included",
+              "decreased": "liver excluded", "other_alternative": "alternative in other tissues",
+              "non_changing": "non-changing in liver", "regulated": "A1CF regulated",
+              "enhanced": "A1CF enhanced", "repressed": "A1CF repressed",
+              "non_regulated": "A1CF non-regulated"}
+SET_COLORS = {"changing": "#e66101", "increased": "#d7301f", "decreased": "#2b8cbe",
+              "other_alternative": "#4575b4", "non_changing": "#41b6c4", "regulated": "#b2182b",
+              "enhanced": "#ef6548", "repressed": "#6baed6", "non_regulated": "#878787"}
+HIGHLIGHT, MUTED = "#e66101", "#bdbdbd"
+REGION_LABELS = {"upstream": "300 nt\nupstream", "exon": "alternative\nexon",
+                 "downstream": "300 nt\ndownstream", "any": "any"}
+
+
+def _label(name: str) -> str:
+    return SET_LABELS.get(name, name)
+
+
+def _color(name: str) -> str:
+    return SET_COLORS.get(name, "#636363")
+
+
+def _p_text(p: float) -> str:
+    return f"p = {p:.2g}" + (" *" if p < 0.05 else "")
+
+
+def fig4b(tpm_long: pd.DataFrame, png, pdf, gene: str = "A1CF", tissue: str = "liver") -> None:
+    """Fig. 4b: a gene's TPM per tissue, a box over the replicates with each replicate a point.
+
+    Parameters
+    ----------
+    tpm_long : DataFrame
+        :func:`eigflow_arms.splicing.expression.read_tpm` output (gene_name, tissue, replicate, tpm).
+    gene : str
+        Matched case-insensitively (mouse ``A1cf``, human ``A1CF``).
+    tissue : str
+        The tissue drawn in colour.
+    """
+    rows = tpm_long[tpm_long.gene_name.str.upper() == gene.upper()]
+    if rows.empty:
+        raise ValueError(f"fig4b: no gene {gene!r} in the TPM table; it has "
+                         f"{sorted(tpm_long.gene_name.unique())[:10]}...")
+    tissues = list(pd.unique(rows.tissue))
+    values = [rows.tpm[rows.tissue == t].to_numpy(float) for t in tissues]
+    fig, ax = plt.subplots(figsize=(1.0 + 0.8 * len(tissues), 3.6), layout="constrained")
+    boxes = ax.boxplot(values, positions=np.arange(len(tissues)), widths=0.55, patch_artist=True,
+                       showfliers=False, medianprops={"color": "k"})
+    for box, name in zip(boxes["boxes"], tissues):
+        box.set(facecolor=HIGHLIGHT if name == tissue else MUTED, alpha=0.6)
+    for x, v in enumerate(values):
+        # Replicates spread evenly across the box: no random jitter, so reruns draw the same.
+        ax.scatter(x + np.linspace(-0.15, 0.15, len(v)), v, s=14, color="k", zorder=3)
+    ax.set_xticks(np.arange(len(tissues)), tissues, rotation=35, ha="right", rotation_mode="anchor")
+    ax.set_ylabel(f"{rows.gene_name.iloc[0]} expression (TPM)")
+    ax.set_title(f"{rows.gene_name.iloc[0]} per tissue ({max(len(v) for v in values)} replicates)")
+    ax.set_ylim(bottom=0)
+    save_figure(fig, png, pdf)
+
+
+def fig4d(table: pd.DataFrame, png, pdf) -> None:
+    """Fig. 4d: share of exons with a crosslink site near the alternative exon, per region.
+
+    ``table``: :func:`eigflow_arms.liver.clip.sites.binding_tests` output; one panel per (set_a, set_b)
+    comparison, two-tailed Fisher p over each region's bars.
+    """
+    comparisons = list(table[["set_a", "set_b"]].drop_duplicates().itertuples(index=False, name=None))
+    fig, axes = plt.subplots(1, len(comparisons), figsize=(4.2 * len(comparisons), 3.8), sharey=True,
+                             layout="constrained", squeeze=False)
+    x = np.arange(len(REGIONS))
+    for ax, (a, b) in zip(axes[0], comparisons):
+        rows = table[(table.set_a == a) & (table.set_b == b)].set_index("region").loc[list(REGIONS)]
+        for shift, name, column, n in ((-0.2, a, "fraction_a", rows.n_a.iloc[0]),
+                                       (0.2, b, "fraction_b", rows.n_b.iloc[0])):
+            ax.bar(x + shift, rows[column], 0.4, color=_color(name), label=f"{_label(name)} (n={n})")
+        top = rows[["fraction_a", "fraction_b"]].max(axis=1).to_numpy()
+        for xi, y, p in zip(x, top, rows.p):
+            ax.text(xi, y + 0.03, _p_text(p), ha="center", va="bottom", fontsize=8)
+        ax.set_xticks(x, [REGION_LABELS[r] for r in REGIONS], fontsize=8)
+        ax.legend(fontsize=8, frameon=False, loc="upper left")
+        ax.set_ylim(0, 1.15)
+    axes[0, 0].set_ylabel("fraction of exons with an A1CF site")
+    fig.suptitle("A1CF PAR-CLIP sites (>= 2 unique T>C tags) near alternative exons; two-tailed Fisher test")
+    save_figure(fig, png, pdf)
+
+
+def fig4e(counts: dict, png, pdf, labels=("liver alternative", "A1CF regulated")) -> None:
+    """Fig. 4e: Venn diagram of two exon sets within a universe, with the Fisher test.
+
+    ``counts``: :func:`eigflow_arms.liver.exon_sets.overlap_test` output (a_only, both, b_only,
+    neither, odds_ratio, p); ``labels``: names of set a and set b.
+    """
+    fig, ax = plt.subplots(figsize=(5.2, 3.8), layout="constrained")
+    circles = ((-0.55, labels[0], _color("changing")), (0.55, labels[1], _color("regulated")))
+    for centre, name, color in circles:
+        ax.add_patch(Circle((centre, 0), 1.0, facecolor=color, edgecolor=color, alpha=0.35, lw=2))
+        ax.text(centre * 1.5, 1.12, name, ha="center", va="bottom", fontsize=10, color=color)
+    for x, key in ((-1.0, "a_only"), (0.0, "both"), (1.0, "b_only")):
+        ax.text(x, 0, f"{counts[key]:,}", ha="center", va="center", fontsize=13)
+    universe = counts["a_only"] + counts["both"] + counts["b_only"] + counts["neither"]
+    ax.text(0, -1.3, f"{counts['neither']:,} in neither, of {universe:,} exons quantified in both\n"
+            f"odds ratio {counts['odds_ratio']:.2f}, two-tailed Fisher {_p_text(counts['p'])}",
+            ha="center", va="top", fontsize=9)
+    ax.set_xlim(-1.8, 1.8)
+    ax.set_ylim(-1.9, 1.5)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    save_figure(fig, png, pdf)
+
+
+def figS12(enrichment: pd.DataFrame, tags: pd.DataFrame, png, pdf, smooth: int = 20) -> None:
+    """Supp. S12: (a) A1CF motifs around crosslink sites vs background Us; (b) mean unique
+    tags per exon by position around the alternative exon's 3' and 5' splice sites.
+
+    Parameters
+    ----------
+    enrichment : DataFrame
+        :func:`eigflow_arms.liver.clip.sites.motif_enrichment_at_sites` output.
+    tags : DataFrame
+        :func:`eigflow_arms.liver.clip.sites.tags_by_position` output.
+    smooth : int
+        Running-mean width (nt) of panel b, as the motif maps of Fig. 4c.
+    """
+    fig = plt.figure(figsize=(13, 3.8), layout="constrained")
+    grid = fig.add_gridspec(1, 3, width_ratios=[1, 1.2, 1.2])
+    ax = fig.add_subplot(grid[0])
+    ax.plot(enrichment.offset, enrichment.sites, color=HIGHLIGHT, lw=1.8,
+            label=f"crosslink sites (n={int(enrichment.n.iloc[0])})")
+    ax.plot(enrichment.offset, enrichment.background, color="#636363", lw=1.5, ls="--", label="background Us")
+    ax.axvline(0, color="k", lw=0.6, alpha=0.5)
+    ax.set_xlabel("distance from crosslink site (nt)")
+    ax.set_ylabel("fraction covered by AAU/UAA/AUU")
+    ax.set_title("a  A1CF motifs at sites", loc="left")
+    ax.legend(fontsize=8, frameon=False)
+    three = fig.add_subplot(grid[1])
+    five = fig.add_subplot(grid[2], sharey=three)
+    for k, (ax, site, title) in enumerate(((three, "3ss", "3' splice site of A"),
+                                           (five, "5ss", "5' splice site of A"))):
+        rows = tags[tags.splice_site == site]
+        for name, curve in rows.groupby("set", sort=False):
+            ax.plot(curve.position, running_mean(curve.mean_tags.to_numpy(float), smooth),
+                    color=_color(name), lw=1.6, label=_label(name))
+        ax.axvline(-0.5, color="k", lw=0.6, alpha=0.5)
+        ax.set_xlabel("position (nt; 0 = first " + ("exon base)" if site == "3ss" else "intron base)"))
+        ax.set_title(("b  " if k == 0 else "") + f"mean unique tags per exon, {title}", loc="left")
+        if k == 0:
+            ax.set_ylabel(f"mean tags ({smooth}-nt running mean)")
+            ax.legend(fontsize=7, frameon=False)
+    save_figure(fig, png, pdf)

@@ -1,0 +1,190 @@
+"""Figures of the liver program: paper Fig. 4a (Tomtom logos), Fig. 4c and supp. S11 (motif maps).
+
+Every function takes arrays or the tidy tables of :mod:`eigflow.motifs` plus the two output
+paths (PNG and PDF) and returns nothing. Each exon set keeps one colour in every panel.
+"""
+from __future__ import annotations
+
+# The parent package has already selected the Agg backend when this module loads.
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.font_manager import FontProperties
+from matplotlib.patches import PathPatch
+from matplotlib.textpath import TextPath
+from matplotlib.transforms import Affine2D
+
+from eigflow_arms.common.figures import save_figure
+from eigflow_arms.liver.motifs.maps import (
+    FIG4C_PANELS,
+    FIGS11_PANELS,
+    WINDOWS,
+    comparisons,
+)
+from eigflow_arms.liver.motifs.pssm import information_content
+from eigflow_arms.splicing.sequence import ALPHABET
+
+__all__ = ["SET_COLORS", "SET_LABELS", "fig4a", "fig4c", "figS11"]
+
+LETTER_COLORS = dict(zip(ALPHABET, ["#109648", "#255c99", "#f7b32b", "#d62839"]))
+_FONT = FontProperties(family="DejaVu Sans", weight="bold")
+SET_COLORS = {"changing": "#e66101", "increased": "#d7301f", "decreased": "#2166ac",
+              "other_alternative": "#4393c3", "non_changing": "#969696",
+              "regulated": "#01a9b4", "enhanced": "#8c2d04", "repressed": "#08306b",
+              "non_regulated": "#252525"}
+SET_LABELS = {"changing": "changing in liver", "increased": "higher inclusion in liver",
+              "decreased": "lower inclusion in liver", "other_alternative": "alternative in other tissues",
+              "non_changing": "not changing in liver", "regulated": "A1CF regulated (KO)",
+              "enhanced": "A1CF enhanced", "repressed": "A1CF repressed",
+              "non_regulated": "A1CF non-regulated"}
+REGION_LABELS = {"C1_5ss": "5' splice site of C1", "A_3ss": "3' splice site of A",
+                 "A_5ss": "5' splice site of A", "C2_3ss": "3' splice site of C2"}
+ALPHA = 0.05
+
+
+# --- Fig. 4a: sequence logos -----------------------------------------------------------------
+
+def _letter(ax, letter: str, x: float, bottom: float, height: float) -> None:
+    """Draw ``letter`` filling the box [x - 0.45, x + 0.45] x [bottom, bottom + height]."""
+    path = TextPath((0, 0), letter, size=1, prop=_FONT)
+    box = path.get_extents()
+    transform = (Affine2D().translate(-box.x0, -box.y0)
+                 .scale(0.9 / box.width, height / box.height).translate(x - 0.45, bottom))
+    ax.add_patch(PathPatch(transform.transform_path(path), color=LETTER_COLORS[letter], lw=0))
+
+
+def _logo(ax, pssm: np.ndarray, start: int, label: str) -> None:
+    """Information-content logo of ``pssm`` with its first column at x = ``start``."""
+    bits = information_content(pssm)
+    for j, (column, total) in enumerate(zip(pssm, bits)):
+        bottom = 0.0
+        for i in np.argsort(column, kind="stable"):  # the most probable letter on top
+            height = column[i] * total
+            if height > 1e-3:
+                _letter(ax, ALPHABET[i], start + j, bottom, height)
+                bottom += height
+    ax.set_ylim(0, 2)
+    ax.set_ylabel("bits")
+    ax.set_title(label, loc="left", fontsize=10)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def fig4a(query_pssm, target_pssm, match_row, png, pdf, query_label: str = "EIG meta-feature") -> None:
+    """Fig. 4a: Tomtom alignment of a meta-feature's PSSM (bottom) with its best match (top).
+
+    Parameters
+    ----------
+    query_pssm, target_pssm : (L, 4) and (w, 4) arrays
+        Probabilities, columns A C G U.
+    match_row : mapping
+        A row of :func:`eigflow_arms.liver.motifs.tomtom.match`: target, p, q, offset (query column j
+        sits under target column j + offset), orientation.
+    """
+    query, target = np.asarray(query_pssm, dtype=float), np.asarray(target_pssm, dtype=float)
+    offset = int(match_row["offset"])
+    lo, hi = min(0, offset), max(len(target), offset + len(query))
+    fig, axes = plt.subplots(2, 1, figsize=(1.2 + 0.55 * (hi - lo), 4.2), sharex=True,
+                             layout="constrained")
+    _logo(axes[0], target, 0, f"{match_row['target']} (motif collection)")
+    _logo(axes[1], query, offset, query_label)
+    axes[1].set_xlim(lo - 0.6, hi - 0.4)
+    axes[1].set_xticks(np.arange(lo, hi), np.arange(hi - lo) + 1)
+    axes[1].set_xlabel("aligned position")
+    fig.suptitle(f"Tomtom: {match_row['target']}, p = {match_row['p']:.2g}, q = {match_row['q']:.2g} "
+                 f"(strand {match_row['orientation']})", fontsize=11)
+    save_figure(fig, png, pdf)
+
+
+# --- Fig. 4c and supp. S11: motif maps -------------------------------------------------------
+
+def _set_color(name: str, order: list) -> str:
+    return SET_COLORS.get(name, plt.get_cmap("tab10")(order.index(name) % 10))
+
+
+def _map_axes(ax, region: str, maps: pd.DataFrame, sets, order: list) -> None:
+    """Smoothed motif frequency of each exon set around one splice site."""
+    for name in sets:
+        rows = maps[(maps["set"] == name) & (maps["region"] == region)]
+        if rows.empty:
+            continue
+        label = f"{SET_LABELS.get(name, name)} (n={int(rows['n_events'].iloc[0])})"
+        ax.plot(rows["position"], rows["smoothed"], color=_set_color(name, order), lw=1.3, label=label)
+    # The exon lies downstream of a 3' splice site and upstream of a 5' one.
+    left, right = ax.get_xlim()
+    exon = (0, right) if region.endswith("3ss") else (left, 0)
+    ax.axvspan(*exon, color="#f0f0f0", zorder=0)
+    ax.axvline(0, color="k", lw=0.6, ls="--")
+    ax.set_xlim(left, right)
+    ax.set_title(REGION_LABELS.get(region, region), fontsize=10)
+
+
+def _test_strip(ax, region: str, tests: pd.DataFrame, pairs, vmax: float):
+    """One strip per comparison: grey boxes of -log10 p where p < 0.05, at each window's centre."""
+    image = None
+    for k, (regulated, background) in enumerate(pairs):
+        rows = tests[(tests["regulated"] == regulated) & (tests["background"] == background)
+                     & (tests["region"] == region)]
+        if rows.empty:
+            continue
+        centre = rows["position"].to_numpy() + rows["window"].to_numpy() // 2
+        score = np.where(rows["p"] < ALPHA, -np.log10(rows["p"].clip(lower=1e-300)), np.nan)
+        edges = np.r_[centre - 0.5, centre[-1] + 0.5]
+        image = ax.pcolormesh(edges, [k, k + 1], np.ma.masked_invalid(score)[None, :], cmap="Greys",
+                              vmin=0, vmax=vmax)
+    ax.set_ylim(len(pairs), 0)
+    ax.set_yticks(np.arange(len(pairs)) + 0.5,
+                  [f"{SET_LABELS.get(r, r)} vs\n{SET_LABELS.get(b, b)}" for r, b in pairs], fontsize=6)
+    ax.tick_params(axis="y", length=0)
+    return image
+
+
+def _motif_map_figure(maps: pd.DataFrame, tests: pd.DataFrame, panels, title: str, png, pdf) -> None:
+    """Rows of ``panels`` (title, sets, comparisons) x columns of splice-site windows."""
+    regions = [r for r in WINDOWS if r in set(maps["region"])]
+    if not regions:
+        raise ValueError(f"the motif-map table has no window of {WINDOWS}")
+    order = list(dict.fromkeys(name for _, sets, _ in panels for name in sets))
+    # One grey scale for the whole figure, up to the smallest p it shows.
+    shown = pd.MultiIndex.from_frame(tests[["regulated", "background"]]).isin(comparisons(panels))
+    vmax = max(-np.log10(max(tests["p"][shown].min(), 1e-300)), 2.0) if shown.any() else 2.0
+    heights = [r for _, _, pairs in panels for r in (3.0, 0.35 * max(len(pairs), 1))]
+    fig = plt.figure(figsize=(3.4 * len(regions) + 1.8, sum(heights) * 0.9 + 1.0), layout="constrained")
+    grid = fig.add_gridspec(len(heights), len(regions), height_ratios=heights)
+    image = None
+    for p, (label, sets, pairs) in enumerate(panels):
+        for c, region in enumerate(regions):
+            ax = fig.add_subplot(grid[2 * p, c])
+            strip = fig.add_subplot(grid[2 * p + 1, c], sharex=ax)
+            _map_axes(ax, region, maps, sets, order)
+            image = _test_strip(strip, region, tests, pairs, vmax) or image
+            ax.tick_params(labelbottom=False)
+            if c == 0:
+                ax.set_ylabel(f"{label}\nmotif frequency")
+            else:
+                strip.set_yticks([])
+            if p == len(panels) - 1:
+                strip.set_xlabel("position relative to the splice site (nt)")
+        ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    if image is not None:
+        fig.colorbar(image, ax=fig.axes, shrink=0.25, aspect=15, pad=0.01,
+                     label=f"-log10 p (Fisher, p < {ALPHA})")
+    fig.suptitle(title, fontsize=11)
+    save_figure(fig, png, pdf)
+
+
+def fig4c(maps: pd.DataFrame, tests: pd.DataFrame, png, pdf, panels=FIG4C_PANELS) -> None:
+    """Fig. 4c: A1CF 3-mer (AAU/UAA/AUU) frequency around the splice sites of each exon set.
+
+    ``maps`` and ``tests`` are :func:`eigflow_arms.liver.motifs.maps.map_tables` output. Lines: running
+    mean over 20 nt; grey boxes below: -log10 p of Fisher's exact test in 20-nt windows
+    (regulated vs non-regulated), where p < 0.05. Top: liver sets; bottom: A1cf knockout sets.
+    """
+    _motif_map_figure(maps, tests, panels, "A1CF motif (AAU/UAA/AUU) maps", png, pdf)
+
+
+def figS11(maps: pd.DataFrame, tests: pd.DataFrame, png, pdf, panels=FIGS11_PANELS) -> None:
+    """Supp. S11: the motif maps of Fig. 4c for the sub-sets: liver-changing vs alternative in
+    other tissues (a), higher inclusion in liver with A1CF-enhanced (b), lower with
+    A1CF-repressed (c)."""
+    _motif_map_figure(maps, tests, panels, "A1CF motif maps of the liver and A1CF exon sub-sets", png, pdf)

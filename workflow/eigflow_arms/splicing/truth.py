@@ -1,0 +1,159 @@
+"""The ground truth the workflow scores attribution methods against.
+
+On real data the paper can only check a method's features against "known" ones
+(:mod:`eigflow_arms.splicing.known`); the simulation knows which features carry planted signal,
+from the program (:mod:`eigflow_arms.splicing.program`). For a tissue's class of interest
+(exons differentially included in that tissue) a feature's tier is
+
+* ``specific``: the density feature of the motif of an RBP that sets the tissue apart
+  (:func:`eigflow_arms.splicing.program.specific_rbps`), in a region where it has an effect;
+* ``differential``: the same for the other RBPs that can make exons change between the
+  tissue and another (:func:`eigflow_arms.splicing.program.differential_rbps`);
+* ``kmer``: a k-mer feature (k >= 3) in such an RBP's effect region that occurs inside one
+  of its motif's instances (it counts the planted sites too);
+* ``basal``: the alternative exon's splice-site scores, which separate alternative from
+  constitutive exons in every tissue (:data:`eigflow_arms.splicing.program.BASAL`);
+* ``none``: everything else, including the motifs of ubiquitous regulators and the decoys
+  of :data:`eigflow_arms.splicing.features.DECOY_MOTIFS`.
+
+A feature that several rules claim takes the first tier of ``TIERS`` and lists every RBP.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import average_precision_score
+
+from .features import kmer_in_motif
+from .program import PROGRAM, differential_rbps, specific_rbps
+
+TIERS = ("specific", "differential", "kmer", "basal", "none")
+BASAL_FEATURES = ("A_3ss:score", "A_5ss:score")
+KMER_MIN_K = 3
+SCORE_COLUMNS = ["method", "n_significant", "true_positives", "precision", "recall", "f1", "auprc"]
+
+
+def _claims(row, regulators: list) -> list[tuple[str, str]]:
+    """(tier, rbp) of every rule that claims one annotation row; ``regulators``: (RBP, tier) pairs."""
+    if row.feature in BASAL_FEATURES:
+        return [("basal", "")]
+    claims = []
+    for rbp, tier in regulators:
+        if row.region not in rbp.effects:
+            continue
+        if row.kind == "motif" and row.key == rbp.name:
+            claims.append((tier, rbp.name))
+        elif row.kind == "kmer" and len(row.key) >= KMER_MIN_K and kmer_in_motif(row.key, rbp.motif):
+            claims.append(("kmer", rbp.name))
+    return claims
+
+
+def feature_truth(annotation: pd.DataFrame, tissue: str = "hippocampus", min_change: float = 0.3) -> pd.DataFrame:
+    """Tier of every feature for the class of exons differentially included in ``tissue``.
+
+    Parameters
+    ----------
+    annotation : DataFrame
+        Columns feature, region, kind, key (:func:`eigflow_arms.splicing.features.annotate`).
+    tissue : str
+    min_change : float
+        Activity difference that makes an RBP differential or specific (see the program).
+
+    Returns
+    -------
+    DataFrame with columns feature, rbp (comma-separated, program order; '' when none) and
+    tier (one of ``TIERS``), in the annotation's order.
+    """
+    specific = set(specific_rbps(tissue, min_change))
+    differential = set(differential_rbps(tissue, min_change))
+    regulators = [(r, "specific" if r.name in specific else "differential")
+                  for r in PROGRAM if r.name in specific | differential]
+    rows = []
+    for row in annotation.itertuples(index=False):
+        claims = _claims(row, regulators)
+        tier = min((t for t, _ in claims), key=TIERS.index, default="none")
+        rbps = ",".join(dict.fromkeys(name for _, name in claims if name))
+        rows.append((row.feature, rbps, tier))
+    return pd.DataFrame(rows, columns=["feature", "rbp", "tier"])
+
+
+def meta_truth(feature_truth_table: pd.DataFrame, meta_table: pd.DataFrame) -> pd.DataFrame:
+    """Truth per meta-feature: planted signal when any member's tier is not ``none``.
+
+    Returns
+    -------
+    DataFrame with columns meta_feature, truth (bool), tiers and rbps (comma-separated,
+    ``TIERS`` and program order), meta-features in order of first appearance.
+    """
+    table = meta_table[["feature", "meta_feature"]].merge(feature_truth_table, on="feature", how="left",
+                                                           validate="one_to_one")
+    missing = table.tier.isna()
+    if missing.any():
+        raise ValueError(f"feature {table.feature[missing].iloc[0]!r} of the meta-feature table has no "
+                         f"truth; build both tables from the same annotation")
+    order = {name: i for i, name in enumerate(r.name for r in PROGRAM)}
+
+    def summarise(group: pd.DataFrame) -> pd.Series:
+        tiers = sorted(set(group.tier) - {"none"}, key=TIERS.index)
+        rbps = sorted({n for names in group.rbp for n in names.split(",") if n}, key=order.get)
+        return pd.Series({"truth": bool(tiers), "tiers": ",".join(tiers), "rbps": ",".join(rbps)})
+
+    out = table.groupby("meta_feature", sort=False)[["tier", "rbp"]].apply(summarise)
+    return out.reset_index()
+
+
+def _ranking_scores(ranking, meta_features: pd.Index) -> np.ndarray:
+    """(m,) scores in ``meta_features`` order from a Series of scores (higher = more
+    important) or an ordered list (first = most important); unranked ones score lowest."""
+    if isinstance(ranking, pd.Series):
+        scores = ranking.astype(float)
+    else:
+        ranking = list(ranking)
+        scores = pd.Series(np.arange(len(ranking), 0, -1, dtype=float), index=ranking)
+    unknown = scores.index.difference(meta_features)
+    if len(unknown):
+        raise ValueError(f"ranking names meta-feature {unknown[0]!r} that the truth table lacks")
+    scores = scores.reindex(meta_features)
+    return scores.fillna(scores.min() - 1 if scores.notna().any() else 0).to_numpy()
+
+
+def score_methods(significant: dict, ranking: dict, truth: pd.DataFrame) -> pd.DataFrame:
+    """Precision, recall, F1 of each method's significant set, and AUPRC of its ranking.
+
+    Parameters
+    ----------
+    significant : dict
+        Method name -> set of significant meta-features.
+    ranking : dict
+        Method name -> pd.Series of scores indexed by meta-feature (higher = more important)
+        or an ordered list of meta-features (first = most important); the same methods as
+        ``significant``.
+    truth : DataFrame
+        :func:`meta_truth` output.
+
+    Returns
+    -------
+    DataFrame with columns ``SCORE_COLUMNS``, one row per method. A method with no
+    significant meta-feature has precision NaN (undefined: it made no call; 0 would read as
+    "every call wrong"), recall 0 and F1 0 (F1 = 2 TP / (2 TP + FP + FN)). AUPRC is
+    sklearn's average precision of the ranking scores against ``truth.truth``.
+    """
+    if set(significant) != set(ranking):
+        raise ValueError(f"`significant` has methods {sorted(significant)} but `ranking` has "
+                         f"{sorted(ranking)}; give both for the same methods")
+    labels = truth.set_index("meta_feature").truth.astype(bool)
+    n_true = int(labels.sum())
+    rows = []
+    for method, chosen in significant.items():
+        chosen = set(chosen)
+        unknown = chosen - set(labels.index)
+        if unknown:
+            raise ValueError(f"method {method!r}: significant meta-feature {min(unknown)!r} is "
+                             f"not in the truth table")
+        tp = int(labels[list(chosen)].sum())
+        precision = tp / len(chosen) if chosen else np.nan
+        recall = tp / n_true if n_true else np.nan
+        f1 = 2 * tp / (len(chosen) + n_true) if chosen or n_true else np.nan
+        auprc = average_precision_score(labels.to_numpy(), _ranking_scores(ranking[method], labels.index))
+        rows.append((method, len(chosen), tp, precision, recall, f1, auprc))
+    return pd.DataFrame(rows, columns=SCORE_COLUMNS)
