@@ -10,11 +10,11 @@ test (Algorithm 1)::
 from .attribute import Attribution, attribute, simple_gradients
 from .baselines import BASELINES, select_baselines
 from .graph import GraphDisconnectedError, NeighborGraph
-from .paths import PATHS
+from .paths import PATHS, PathSpec, register_path
 from .significance import significance
 
 __all__ = [
     "Attribution", "attribute", "simple_gradients", "BASELINES", "select_baselines",
-    "GraphDisconnectedError", "NeighborGraph", "PATHS", "significance",
+    "GraphDisconnectedError", "NeighborGraph", "PATHS", "PathSpec", "register_path", "significance",
 ]
 __version__ = "0.1.0"

@@ -8,11 +8,11 @@ import numpy as np
 import torch
 
 from ._checks import as_float_array, check_choice, check_feature_shape
-from .autoencoder import decode_tensor, encode_tensor, module_device
+from .autoencoder import module_device
 from .baselines import BASELINES, select_baselines
 from .graph import NeighborGraph
 from .integrate import completeness_error, gradients, trapezoid
-from .paths import PATHS, decoded_path, input_space_path
+from .paths import PATHS, PathSpec
 from .progress import Progress
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ class Attribution:
     per_baseline: np.ndarray
 
 
-def attribute(model, samples, path: str = "O-L-IG", baseline="zero", reference=None,
+def attribute(model, samples, path: str | PathSpec = "O-L-IG", baseline="zero", reference=None,
               n_baselines: int = 3, n_steps: int = 250, autoencoder=None,
               neighbors: NeighborGraph | None = None, target=None, batch_size: int | None = None,
               device=None, seed: int = 0, label: str = "") -> Attribution:
@@ -69,7 +69,9 @@ def attribute(model, samples, path: str = "O-L-IG", baseline="zero", reference=N
     model : torch.nn.Module or callable
         Maps (m, *shape) to (m,) or (m, k).
     samples : (s, *shape) array
-    path : {"O-L-IG", "H-L-IG", "O-N-IG", "H-N-IG"}
+    path : str or PathSpec
+        A name in :data:`eigflow.PATHS` ("O-L-IG", "H-L-IG", "O-N-IG", "H-N-IG", or one added
+        by :func:`eigflow.register_path`), or a :class:`eigflow.PathSpec` itself.
     baseline : str or array
         One of ``BASELINES`` (chosen by :func:`eigflow.select_baselines`), or explicit
         points: (b, *shape) shared by all samples or (s, b, *shape) per sample.
@@ -80,9 +82,10 @@ def attribute(model, samples, path: str = "O-L-IG", baseline="zero", reference=N
     n_steps : int
         Points per path, both ends included (the paper uses 250; see figS4).
     autoencoder : object with ``encode`` and ``decode``, optional
-        Required by H-* paths and the encoded-zero baseline.
+        Required by latent paths (H-*) and the encoded-zero baseline.
     neighbors : NeighborGraph, optional
-        Required by neighbour paths: in input space for O-N-IG, latent space for H-N-IG.
+        Required by graph paths, built in the path's space: input space for O-N-IG, latent
+        space for H-N-IG.
     target : int or (s,) ints, optional
         Output column to explain; None for single-output models.
     batch_size : int, optional
@@ -95,15 +98,15 @@ def attribute(model, samples, path: str = "O-L-IG", baseline="zero", reference=N
     label : str
         Prefix of the progress lines logged to the ``eigflow`` logger.
     """
-    check_choice(path, "path", PATHS)
+    spec = path if isinstance(path, PathSpec) else PATHS[check_choice(path, "path", PATHS)]
     x = as_float_array(samples, "samples", 2)
     shape, d = x.shape[1:], int(np.prod(x.shape[1:]))
     if n_steps < 2:
         raise ValueError(f"`n_steps` must be >= 2 (both path ends); got {n_steps}")
-    if path.startswith("H-") and autoencoder is None:
-        raise ValueError(f"path {path!r} runs through an autoencoder's latent space: pass `autoencoder`")
-    if path.endswith("N-IG"):
-        _check_graph(path, neighbors, shape)
+    if spec.needs_autoencoder and autoencoder is None:
+        raise ValueError(f"path {spec.name!r} runs through an autoencoder's latent space: pass `autoencoder`")
+    if spec.needs_graph:
+        _check_graph(spec, neighbors, shape)
 
     if isinstance(baseline, str):
         check_choice(baseline, "baseline", BASELINES)
@@ -131,19 +134,19 @@ def attribute(model, samples, path: str = "O-L-IG", baseline="zero", reference=N
     starts = base.reshape(len(x) * n_b, d).copy()  # a writable copy: torch shares its memory
     ends = np.repeat(x.reshape(len(x), d), n_b, axis=0)
     pair_target = None if targets is None else np.repeat(targets, n_b)
-    route = _route(path, neighbors, base, x, n_b) if path.endswith("N-IG") else None
+    route = neighbors.routes(base, x) if spec.needs_graph else None
 
     attr = np.empty((len(starts), d), dtype=np.float32)
     f_start = np.empty(len(starts), dtype=np.float32)
     f_end = np.empty(len(starts), dtype=np.float32)
-    progress = Progress(len(x), "samples", log, label=label or path, points_per_unit=n_b * n_steps)
+    progress = Progress(len(x), "samples", log, label=label or spec.name, points_per_unit=n_b * n_steps)
     for lo in range(0, len(starts), pairs_per_batch):
         hi = min(lo + pairs_per_batch, len(starts))
         a = torch.as_tensor(starts[lo:hi], device=dev)
         b = torch.as_tensor(ends[lo:hi], device=dev)
         with torch.no_grad():
-            points = _path_points(path, a, b, autoencoder, shape, n_steps,
-                                  None if route is None else torch.as_tensor(route[lo:hi], device=dev))
+            points = spec.points(a, b, n_steps, autoencoder, shape,
+                                 None if route is None else torch.as_tensor(route[lo:hi], device=dev))
         tgt = None
         if pair_target is not None:
             tgt = torch.as_tensor(np.repeat(pair_target[lo:hi], n_steps), device=dev)
@@ -209,40 +212,13 @@ def _targets(target, n: int):
     return t.astype(np.int64)
 
 
-def _check_graph(path: str, graph, shape) -> None:
+def _check_graph(spec: PathSpec, graph, shape) -> None:
     if not isinstance(graph, NeighborGraph):
-        raise ValueError(f"path {path!r} needs `neighbors`: an eigflow.NeighborGraph of training points")
-    latent = graph.autoencoder is not None
-    if path == "H-N-IG" and not latent:
-        raise ValueError("path 'H-N-IG' needs a NeighborGraph built in latent space "
-                         "(NeighborGraph(points, autoencoder=ae))")
-    if path == "O-N-IG" and latent:
-        raise ValueError("path 'O-N-IG' needs a NeighborGraph built in input space (no autoencoder)")
+        raise ValueError(f"path {spec.name!r} needs `neighbors`: an eigflow.NeighborGraph of training points")
+    if graph.space != spec.space:
+        how = "NeighborGraph(points, autoencoder=ae)" if spec.space == "latent" else "no autoencoder"
+        raise ValueError(f"path {spec.name!r} needs a NeighborGraph built in {spec.space} space ({how}); "
+                         f"`neighbors` was built in {graph.space} space")
     if tuple(graph.shape) != tuple(shape):
         raise ValueError(f"`neighbors` was built on points of shape {tuple(graph.shape)}, "
                          f"samples have shape {tuple(shape)}")
-
-
-def _route(path, graph: NeighborGraph, base: np.ndarray, x: np.ndarray, n_b: int) -> np.ndarray:
-    """Graph-space vertices (P, V, q) of every pair's shortest path, baselines deduplicated."""
-    flat = base.reshape(-1, *x.shape[1:])
-    unique, pair_start = np.unique(flat.reshape(len(flat), -1), axis=0, return_inverse=True)
-    pair_end = np.repeat(np.arange(len(x)), n_b)
-    return graph.shortest_paths(graph.embed(unique.reshape(-1, *x.shape[1:])), graph.embed(x),
-                                pair_start.ravel(), pair_end)
-
-
-def _path_points(path, a, b, autoencoder, shape, n_steps, route):
-    if path == "O-L-IG":
-        return input_space_path(torch.stack([a, b], dim=1), n_steps)
-    if path == "O-N-IG":
-        # The route holds embedded ends; put the exact ends back in.
-        route = route.clone()
-        route[:, 0], route[:, -1] = a, b
-        return input_space_path(route, n_steps)
-    if route is None:
-        route = torch.stack([encode_tensor(autoencoder, a.reshape(len(a), *shape)),
-                             encode_tensor(autoencoder, b.reshape(len(b), *shape))], dim=1)
-    decode = lambda z: decode_tensor(autoencoder, z, shape).reshape(len(z), -1)  # noqa: E731
-    return decoded_path(a, b, route, decode, n_steps)
-

@@ -119,6 +119,11 @@ class NeighborGraph:
     def n_points(self) -> int:
         return len(self.embedding)
 
+    @property
+    def space(self) -> str:
+        """``"latent"`` for a graph built with an autoencoder, else ``"input"``."""
+        return "input" if self.autoencoder is None else "latent"
+
     def _knn_graph(self):
         if self.exact:
             return self_knn(self.embedding, self.k)
@@ -173,6 +178,27 @@ class NeighborGraph:
         if self._index is None:
             return exact_knn(embedded, self.embedding, self.k)
         return self._index.query(embedded, k=self.k)
+
+    def routes(self, baselines: np.ndarray, samples: np.ndarray) -> np.ndarray:
+        """Graph-space vertices of the shortest route from every baseline to its sample.
+
+        Parameters
+        ----------
+        baselines : (s, b, *shape) array
+            Each sample's baselines; repeated baselines are routed from once.
+        samples : (s, *shape) array
+
+        Returns
+        -------
+        (s * b, V, q) float32 array, sample-major (row p joins baseline p % b to sample
+        p // b); see :meth:`shortest_paths`.
+        """
+        s, b = baselines.shape[:2]
+        flat = baselines.reshape(s * b, -1)
+        unique, pair_start = np.unique(flat, axis=0, return_inverse=True)
+        pair_end = np.repeat(np.arange(s), b)
+        return self.shortest_paths(self.embed(unique.reshape(-1, *samples.shape[1:])), self.embed(samples),
+                                   pair_start.ravel(), pair_end)
 
     def shortest_paths(self, starts: np.ndarray, ends: np.ndarray, pair_start: np.ndarray,
                        pair_end: np.ndarray) -> np.ndarray:
