@@ -12,10 +12,11 @@ pytestmark = pytest.mark.usefixtures("one_thread")
 @pytest.fixture
 def registry():
     """Whatever a test registers is gone after it."""
-    paths = dict(eigflow.PATHS)
+    saved = [(registry, dict(registry)) for registry in (eigflow.PATHS, eigflow.BASELINES)]
     yield
-    eigflow.PATHS.clear()
-    eigflow.PATHS.update(paths)
+    for registry, entries in saved:
+        registry.clear()
+        registry.update(entries)
 
 
 def test_paths_are_the_papers_four_and_say_what_they_need():
@@ -78,3 +79,53 @@ def test_graph_paths_need_a_graph_in_their_own_space(mlp):
     latent = eigflow.NeighborGraph(train, k=8, autoencoder=TanhAutoencoder(12))
     with pytest.raises(ValueError, match="'O-N-IG' needs a NeighborGraph built in input space"):
         eigflow.attribute(mlp, train[:2], path="O-N-IG", baseline=train[5:7], neighbors=latent, target=0)
+
+
+def test_baselines_are_the_papers_six_and_say_what_they_need():
+    assert list(eigflow.BASELINES) == ["zero", "encoded-zero", "k-means", "median", "close", "random"]
+    needs = {name: (spec.needs_reference, spec.needs_autoencoder, spec.per_sample)
+             for name, spec in eigflow.BASELINES.items()}
+    assert needs == {"zero": (False, False, False), "encoded-zero": (False, True, False),
+                     "k-means": (True, False, False), "median": (True, False, False),
+                     "close": (True, False, True), "random": (True, False, False)}
+
+
+def test_a_seventh_baseline_registered_by_name(registry, mlp, data):
+    samples, reference = data
+
+    def mean_of_reference(reference, n, samples, autoencoder, seed):
+        return reference.mean(axis=0, keepdims=True)
+
+    eigflow.register_baseline(eigflow.BaselineSpec("dummy", mean_of_reference, needs_reference=True))
+    assert list(eigflow.BASELINES)[-1] == "dummy"
+    kwargs = dict(n_steps=30, target=2)
+    res = eigflow.attribute(mlp, samples, baseline="dummy", reference=reference, **kwargs)
+    explicit = eigflow.attribute(mlp, samples, baseline=reference.mean(axis=0, keepdims=True), **kwargs)
+    np.testing.assert_array_equal(res.attributions, explicit.attributions)
+    np.testing.assert_array_equal(res.baselines[:, 0], np.broadcast_to(reference.mean(axis=0), (6, 12)))
+    # select_baselines checks what the spec says it needs before calling it.
+    with pytest.raises(ValueError, match="baseline 'dummy' draws from a reference class: pass `reference`"):
+        eigflow.attribute(mlp, samples, baseline="dummy", **kwargs)
+    with pytest.raises(ValueError, match="already registered"):
+        eigflow.register_baseline(eigflow.BaselineSpec("dummy", mean_of_reference))
+    with pytest.raises(TypeError, match="`fn` must be callable"):
+        eigflow.BaselineSpec("broken", "not a function")
+
+
+def _shuffles(samples, n, seed):
+    """Each sample's features permuted ``n`` times: (s, n, d)."""
+    rng = np.random.default_rng(seed)
+    return np.stack([[rng.permutation(x) for _ in range(n)] for x in np.asarray(samples)])
+
+
+def test_a_callable_baseline_equals_the_points_it_returns(mlp, data):
+    samples, _ = data
+    kwargs = dict(n_steps=30, target=1)
+    called = eigflow.attribute(mlp, samples, baseline=_shuffles, n_baselines=3, seed=4, **kwargs)
+    explicit = eigflow.attribute(mlp, samples, baseline=_shuffles(samples, n=3, seed=4), **kwargs)
+    assert called.baselines.shape == (6, 3, 12)
+    np.testing.assert_array_equal(called.baselines, explicit.baselines)
+    np.testing.assert_array_equal(called.per_baseline, explicit.per_baseline)
+    as_tensor = eigflow.attribute(mlp, samples, baseline=lambda x, n, seed: torch.from_numpy(_shuffles(x, n, seed)),
+                                  n_baselines=3, seed=4, **kwargs)
+    np.testing.assert_array_equal(as_tensor.per_baseline, explicit.per_baseline)

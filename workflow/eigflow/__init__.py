@@ -8,13 +8,14 @@ test (Algorithm 1)::
     table = eigflow.significance(res.attributions, null.attributions)
 """
 from .attribute import Attribution, attribute, simple_gradients
-from .baselines import BASELINES, select_baselines
+from .baselines import BASELINES, BaselineSpec, register_baseline, select_baselines
 from .graph import GraphDisconnectedError, NeighborGraph
 from .paths import PATHS, PathSpec, register_path
 from .significance import significance
 
 __all__ = [
-    "Attribution", "attribute", "simple_gradients", "BASELINES", "select_baselines",
+    "Attribution", "attribute", "simple_gradients", "BASELINES", "BaselineSpec", "register_baseline",
+    "select_baselines",
     "GraphDisconnectedError", "NeighborGraph", "PATHS", "PathSpec", "register_path", "significance",
 ]
 __version__ = "0.1.0"

@@ -1,6 +1,8 @@
 """Input checks shared by the public API: every message names the argument and the fix."""
 from __future__ import annotations
 
+import importlib
+
 import numpy as np
 import torch
 
@@ -40,3 +42,12 @@ def check_feature_shape(array: np.ndarray, name: str, shape: tuple, leading: int
             f"`{name}` has points of shape {tuple(array.shape[leading:])} but `samples` has points of "
             f"shape {tuple(shape)}; they must match"
         )
+
+
+def import_extra(module: str, package: str, extra: str, purpose: str):
+    """Import an optional dependency, or raise an ImportError naming the extra that installs it."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as err:
+        raise ImportError(f"{purpose} needs {package}, which eigflow does not install by default: "
+                          f"pip install 'eigflow[{extra}]' (or pip install {package})") from err

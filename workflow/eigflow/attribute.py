@@ -72,9 +72,11 @@ def attribute(model, samples, path: str | PathSpec = "O-L-IG", baseline="zero", 
     path : str or PathSpec
         A name in :data:`eigflow.PATHS` ("O-L-IG", "H-L-IG", "O-N-IG", "H-N-IG", or one added
         by :func:`eigflow.register_path`), or a :class:`eigflow.PathSpec` itself.
-    baseline : str or array
-        One of ``BASELINES`` (chosen by :func:`eigflow.select_baselines`), or explicit
-        points: (b, *shape) shared by all samples or (s, b, *shape) per sample.
+    baseline : str, array or callable
+        A name in :data:`eigflow.BASELINES` (chosen by :func:`eigflow.select_baselines`);
+        explicit points, (b, *shape) shared by all samples or (s, b, *shape) per sample; or
+        a function ``baseline(samples, n=n_baselines, seed=seed)`` returning such points
+        (e.g. shuffles of each sample), called with the validated ``samples``.
     reference : (m, *shape) array, optional
         Reference class for the group-specific baselines.
     n_baselines : int
@@ -114,6 +116,8 @@ def attribute(model, samples, path: str | PathSpec = "O-L-IG", baseline="zero", 
             check_feature_shape(as_float_array(reference, "reference", 2), "reference", shape)
         baseline = select_baselines(baseline, reference, n_baselines, samples=x,
                                     autoencoder=autoencoder, seed=seed)
+    elif callable(baseline):
+        baseline = baseline(x, n=n_baselines, seed=seed)
     base = as_float_array(baseline, "baseline", 2)
     if base.ndim == x.ndim:
         check_feature_shape(base, "baseline", shape)
