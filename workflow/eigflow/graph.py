@@ -17,6 +17,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components, dijkstra
 
 from ._checks import as_float_array
+from ._io import load_npz, save_npz
 from .autoencoder import encode_numpy
 
 log = logging.getLogger(__name__)
@@ -88,8 +89,6 @@ class NeighborGraph:
 
     def save(self, path) -> None:
         """Write the graph (space, embedding, adjacency) to ``path`` (.npz), atomically."""
-        from .io import save_npz
-
         adj = self.adjacency
         save_npz(path, embedding=self.embedding, shape=np.array(self.shape), k=self.k,
                  latent=self.autoencoder is not None, bridges=self.bridges, data=adj.data,
@@ -101,8 +100,6 @@ class NeighborGraph:
 
         The loaded graph finds the neighbours of new path ends by exact search.
         """
-        from .io import load_npz
-
         saved = load_npz(path)
         if bool(saved["latent"]) != (autoencoder is not None):
             raise ValueError(f"{path} holds a {'latent' if saved['latent'] else 'input'}-space graph; "
