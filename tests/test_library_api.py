@@ -1,4 +1,6 @@
 """The library's face: path and baseline registries, and what a new one takes."""
+import sys
+
 import numpy as np
 import pytest
 import torch
@@ -129,3 +131,120 @@ def test_a_callable_baseline_equals_the_points_it_returns(mlp, data):
     as_tensor = eigflow.attribute(mlp, samples, baseline=lambda x, n, seed: torch.from_numpy(_shuffles(x, n, seed)),
                                   n_baselines=3, seed=4, **kwargs)
     np.testing.assert_array_equal(as_tensor.per_baseline, explicit.per_baseline)
+
+
+FIELDS = ("attributions", "completeness_error", "baselines", "output", "baseline_output", "per_baseline")
+
+
+def test_tensors_in_give_tensors_out_with_the_same_numbers(mlp, data):
+    samples, reference = data
+    kwargs = dict(path="H-L-IG", baseline="median", reference=reference, autoencoder=TanhAutoencoder(12),
+                  n_steps=20, target=torch.tensor([0, 1, 2, 0, 1, 2]))
+    arrays = eigflow.attribute(mlp, samples, **kwargs)
+    tensors = eigflow.attribute(mlp, torch.from_numpy(samples), **kwargs)
+    for field in FIELDS:
+        assert isinstance(getattr(arrays, field), np.ndarray), field
+        assert isinstance(getattr(tensors, field), torch.Tensor), field
+        np.testing.assert_array_equal(getattr(tensors, field).numpy(), getattr(arrays, field), err_msg=field)
+    grads = eigflow.simple_gradients(mlp, torch.from_numpy(samples), target=1)
+    assert isinstance(grads, torch.Tensor)
+    np.testing.assert_array_equal(grads.numpy(), eigflow.simple_gradients(mlp, samples, target=1))
+
+
+def test_a_float64_model_runs_in_float64_and_agrees_with_captum(mlp, data):
+    from captum.attr import IntegratedGradients
+
+    samples, reference = data
+    model = mlp.double()
+    x, base = samples.astype(np.float64), reference[:6].astype(np.float64)
+    res = eigflow.attribute(model, x, baseline=base[:, None], n_steps=4000, target=2)
+    assert all(getattr(res, field).dtype == np.float64 for field in FIELDS)
+    captum = IntegratedGradients(model).attribute(torch.from_numpy(x), baselines=torch.from_numpy(base), target=2,
+                                                  n_steps=64, method="gausslegendre").numpy()
+    # float32 arithmetic could not get this close (its completeness error alone is ~1e-7).
+    assert np.abs(res.attributions - captum).max() <= 1e-7 * np.abs(captum).max()
+    assert res.completeness_error.max() < 1e-8
+    # Tensors keep the model's dtype too, and a float32 autoencoder serves a float64 model.
+    latent = eigflow.attribute(model, torch.from_numpy(x), path="H-L-IG", baseline="encoded-zero",
+                               autoencoder=TanhAutoencoder(12), n_steps=50, target=0)
+    assert latent.attributions.dtype == torch.float64
+    grads = eigflow.simple_gradients(model, torch.from_numpy(x).float(), target=0)
+    assert grads.dtype == torch.float64
+
+
+def test_the_model_stays_where_it_is(mlp, data, monkeypatch):
+    samples, _ = data
+    before = {name: p.detach().clone() for name, p in mlp.state_dict().items()}
+    pointers = [p.data_ptr() for p in mlp.parameters()]
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"model.to{args} called")
+
+    monkeypatch.setattr(mlp, "to", refuse)
+    for device in (None, "cpu", torch.device("cpu")):
+        eigflow.attribute(mlp, samples, n_steps=8, target=0, device=device)
+        eigflow.simple_gradients(mlp, samples, target=0, device=device)
+    assert [p.data_ptr() for p in mlp.parameters()] == pointers
+    for name, p in mlp.state_dict().items():
+        assert p.device.type == "cpu" and torch.equal(p, before[name]), name
+
+
+def test_a_module_moved_for_the_call_is_moved_back_even_on_error():
+    from eigflow.attribute import _moved_to
+
+    class Recorder(torch.nn.Linear):
+        moves = []
+
+        def to(self, device):
+            self.moves.append(torch.device(device))
+            return self
+
+    model, elsewhere = Recorder(2, 1), torch.device("cuda", 3)
+    with pytest.raises(RuntimeError, match="inside"), _moved_to(elsewhere, model, None, lambda x: x):
+        assert model.moves == [elsewhere]
+        raise RuntimeError("inside")
+    assert model.moves == [elsewhere, torch.device("cpu")]
+    model.moves.clear()
+    with _moved_to(torch.device("cpu"), model):
+        pass
+    assert model.moves == []
+
+
+def test_tensors_do_not_leave_their_device_inside_the_loop(mlp, data, monkeypatch):
+    samples, reference = data
+    x, base = torch.from_numpy(samples), torch.from_numpy(reference[:3])
+    calls = []
+    for method in ("cpu", "numpy", "tolist", "item"):
+        original = getattr(torch.Tensor, method)
+        monkeypatch.setattr(torch.Tensor, method, lambda self, *a, _f=original, _m=method, **k: (calls.append(_m), _f(self, *a, **k))[1])
+    for path in ("O-L-IG", "H-L-IG"):
+        eigflow.attribute(mlp, x, path=path, baseline=base, autoencoder=TanhAutoencoder(12), n_steps=10,
+                          target=torch.tensor(1), batch_size=20)
+    eigflow.simple_gradients(mlp, x, target=1, batch_size=2)
+    assert calls == []
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+def test_cuda_computation_returns_to_the_inputs_device_and_puts_modules_back(mlp, data):
+    samples, reference = data
+    ae = TanhAutoencoder(12)
+    cpu = eigflow.attribute(mlp, samples, path="H-L-IG", baseline="median", reference=reference, autoencoder=ae,
+                            n_steps=20, target=2)
+    gpu = eigflow.attribute(mlp, torch.from_numpy(samples), path="H-L-IG", baseline="median", reference=reference,
+                            autoencoder=ae, n_steps=20, target=2, device="cuda")
+    assert gpu.attributions.device.type == "cpu"
+    assert next(mlp.parameters()).device.type == "cpu" and next(ae.parameters()).device.type == "cpu"
+    np.testing.assert_allclose(gpu.attributions.numpy(), cpu.attributions, rtol=1e-4, atol=1e-6)
+    on_gpu = eigflow.attribute(mlp.cuda(), torch.from_numpy(samples).cuda(), baseline="zero", n_steps=20, target=2)
+    assert on_gpu.attributions.device.type == "cuda" and next(mlp.parameters()).device.type == "cuda"
+
+
+def test_progress_bar_and_the_extra_it_needs(mlp, data, capsys, monkeypatch):
+    samples, _ = data
+    eigflow.attribute(mlp, samples, n_steps=8, target=0, progress=True, label="zeros")
+    assert "zeros" in capsys.readouterr().err
+    monkeypatch.setitem(sys.modules, "tqdm", None)
+    monkeypatch.setitem(sys.modules, "tqdm.auto", None)
+    with pytest.raises(ImportError, match=r"pip install 'eigflow\[progress\]'"):
+        eigflow.attribute(mlp, samples, n_steps=8, target=0, progress=True)
+    eigflow.attribute(mlp, samples, n_steps=8, target=0)  # no bar, no tqdm needed
