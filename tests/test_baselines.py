@@ -41,3 +41,9 @@ def test_too_few_reference_points_is_an_error_naming_the_fix():
         eigflow.select_baselines("median", np.ones((2, 4)), 3)
     with pytest.raises(ValueError, match="at least 4"):
         eigflow.select_baselines("close", np.ones((3, 4)), 3, samples=np.ones((1, 4)))
+    with pytest.raises(ValueError, match="'close' is chosen per sample: pass `samples`"):
+        eigflow.select_baselines("close", np.ones((5, 4)), 3)
+    with pytest.raises(ValueError, match="'encoded-zero' needs an `autoencoder`"):
+        eigflow.select_baselines("encoded-zero", np.ones((5, 4)), 3)
+    with pytest.raises(ValueError, match="`samples` or `reference` to know the point shape"):
+        eigflow.select_baselines("zero")

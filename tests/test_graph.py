@@ -1,4 +1,6 @@
 """Neighbour paths: graph construction, Dijkstra routes, disconnected graphs."""
+import os
+
 import eigflow
 import numpy as np
 import pytest
@@ -97,3 +99,27 @@ def test_pynndescent_graph_matches_exact_on_most_edges():
     exact = eigflow.NeighborGraph(train, k=10, exact=True)
     shared = approx.adjacency.multiply(exact.adjacency).nnz / exact.adjacency.nnz
     assert shared > 0.9
+
+
+def test_saved_graph_loads_back_with_its_routes(tmp_path, monkeypatch):
+    train = _cloud(n=200)
+    graph = eigflow.NeighborGraph(train, k=6, exact=True)
+    graph.save(tmp_path / "graph.npz")
+    with np.load(tmp_path / "graph.npz") as saved:
+        assert sorted(saved.files) == ["bridges", "data", "embedding", "indices", "indptr", "k", "latent", "shape"]
+    assert (tmp_path / "graph.npz").stat().st_mode & 0o777 == 0o666 & ~_umask()
+    loaded = eigflow.NeighborGraph.load(tmp_path / "graph.npz")
+    assert (loaded.adjacency != graph.adjacency).nnz == 0 and loaded.space == "input"
+    baselines, samples = train[None, :2].repeat(3, axis=0), _cloud(n=3, seed=9)
+    np.testing.assert_array_equal(loaded.routes(baselines, samples), graph.routes(baselines, samples))
+    # A write that fails leaves neither the file nor its temporary behind.
+    monkeypatch.setattr(np, "savez_compressed", lambda *a, **k: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        graph.save(tmp_path / "again.npz")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.npz"]
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

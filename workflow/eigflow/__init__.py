@@ -6,15 +6,23 @@ test (Algorithm 1)::
     res = eigflow.attribute(model, samples, path="H-L-IG", baseline="median",
                             reference=ref_points, autoencoder=ae, target=5)
     table = eigflow.significance(res.attributions, null.attributions)
+
+Tensors in give tensors out (arrays in, arrays out), computed in the model's dtype on its
+device. Paths and baselines are registries (:data:`PATHS`, :data:`BASELINES`) that
+:func:`register_path` and :func:`register_baseline` extend; ``baseline=`` also takes a
+function of the samples. Needs torch, numpy, scipy and pandas; the extras ``kmeans``
+(scikit-learn), ``ann`` (pynndescent) and ``progress`` (tqdm) add what their names say.
 """
 from .attribute import Attribution, attribute, simple_gradients
-from .baselines import BASELINES, select_baselines
+from .baselines import BASELINES, BaselineSpec, register_baseline, select_baselines
 from .graph import GraphDisconnectedError, NeighborGraph
-from .paths import PATHS
+from .paths import PATHS, PathSpec, register_path
 from .significance import significance
 
 __all__ = [
-    "Attribution", "attribute", "simple_gradients", "BASELINES", "select_baselines",
-    "GraphDisconnectedError", "NeighborGraph", "PATHS", "significance",
+    "Attribution", "attribute", "simple_gradients",
+    "PATHS", "PathSpec", "register_path",
+    "BASELINES", "BaselineSpec", "register_baseline", "select_baselines",
+    "GraphDisconnectedError", "NeighborGraph", "significance",
 ]
 __version__ = "0.1.0"

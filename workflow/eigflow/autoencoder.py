@@ -2,7 +2,9 @@
 
 ``encode`` maps (n, *shape) points to (n, z) latents and ``decode`` maps them back to
 (n, *shape) -- or to (n, prod(shape)), which is reshaped. Torch modules and plain functions
-both qualify; these helpers call them on tensors and hide the difference.
+both qualify; these helpers call them on tensors and hide the difference. A torch module is
+fed tensors of its own dtype, and what it returns is cast back to the caller's, so a float32
+autoencoder serves a float64 model.
 """
 from __future__ import annotations
 
@@ -11,11 +13,11 @@ import torch
 
 
 def encode_tensor(autoencoder, x: torch.Tensor) -> torch.Tensor:
-    return autoencoder.encode(x).reshape(len(x), -1)
+    return autoencoder.encode(x.to(module_dtype(autoencoder) or x.dtype)).reshape(len(x), -1).to(x.dtype)
 
 
 def decode_tensor(autoencoder, z: torch.Tensor, shape: tuple) -> torch.Tensor:
-    return autoencoder.decode(z).reshape(len(z), *shape)
+    return autoencoder.decode(z.to(module_dtype(autoencoder) or z.dtype)).reshape(len(z), *shape).to(z.dtype)
 
 
 def encode_numpy(autoencoder, x: np.ndarray, batch: int = 8192) -> np.ndarray:
@@ -31,14 +33,23 @@ def decode_numpy(autoencoder, z: np.ndarray) -> np.ndarray:
     return out.cpu().numpy().astype(np.float32).reshape(len(z), -1)
 
 
-def module_device(obj) -> torch.device | None:
-    """The device of a torch module's parameters, or None for plain callables."""
+def _tensors(obj):
+    """A torch module's parameters, then its buffers; nothing for plain callables."""
     if isinstance(obj, torch.nn.Module):
-        for p in obj.parameters():
-            return p.device
-    return None
+        yield from obj.parameters()
+        yield from obj.buffers()
+
+
+def module_device(obj) -> torch.device | None:
+    """The device of a torch module's parameters (or buffers), or None for plain callables."""
+    return next((t.device for t in _tensors(obj)), None)
+
+
+def module_dtype(obj) -> torch.dtype | None:
+    """The dtype of a torch module's floating parameters (or buffers), or None."""
+    return next((t.dtype for t in _tensors(obj) if t.is_floating_point()), None)
 
 
 def _on_device(obj, array: np.ndarray) -> torch.Tensor:
-    return torch.as_tensor(np.ascontiguousarray(array), dtype=torch.float32,
+    return torch.as_tensor(np.ascontiguousarray(array), dtype=module_dtype(obj) or torch.float32,
                            device=module_device(obj) or "cpu")

@@ -1,20 +1,125 @@
-"""The six EIG baselines (paper Methods, "Baselines").
+"""The six EIG baselines (paper Methods, "Baselines"), as a registry of baseline functions.
 
 Group-agnostic: ``zero`` and ``encoded-zero`` (the decoder's image of the latent origin,
 roughly the mean of the autoencoder's training data). Group-specific, drawn from a
 reference class: ``k-means`` centroids, ``median`` (the reference points CLOSEST to the
 class's coordinate-wise median), ``close`` (per sample, the nearest reference points after
 skipping the single nearest, an outlier guard) and ``random``.
+
+Each is a :class:`BaselineSpec` in :data:`BASELINES`: a function of one signature,
+``fn(reference, n, samples, autoencoder, seed)``, and what it needs.
+:func:`select_baselines` checks those needs and calls it; :func:`register_baseline` adds
+a seventh.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Callable
+
 import numpy as np
 
-from ._checks import as_float_array, check_choice
+from ._checks import as_float_array, check_choice, import_extra
 from .autoencoder import decode_numpy, encode_numpy
 from .graph import exact_knn
 
-BASELINES = ("zero", "encoded-zero", "k-means", "median", "close", "random")
+
+@dataclass(frozen=True)
+class BaselineSpec:
+    """A baseline function and what it needs.
+
+    Parameters
+    ----------
+    name : str
+        The ``baseline=`` name that :func:`eigflow.attribute` looks up in :data:`BASELINES`.
+    fn : callable
+        ``fn(reference, n, samples, autoencoder, seed)`` -> ``(b, *shape)`` baselines shared
+        by all samples, or, if ``per_sample``, ``(s, b, *shape)``. ``reference`` (m, *shape)
+        and ``samples`` (s, *shape) arrive as float32 arrays or None; what the spec says it
+        needs is never None.
+    needs_reference : bool
+        Drawn from a reference class: ``reference`` must hold at least ``n +
+        extra_reference`` points.
+    needs_autoencoder : bool
+    per_sample : bool
+        Chosen for each sample: ``samples`` is required.
+    extra_reference : int
+        Reference points needed beyond ``n`` (``close`` skips the nearest one).
+    """
+
+    name: str
+    fn: Callable
+    needs_reference: bool = False
+    needs_autoencoder: bool = False
+    per_sample: bool = False
+    extra_reference: int = 0
+
+    def __post_init__(self):
+        if not isinstance(self.name, str) or not self.name:
+            raise ValueError(f"a BaselineSpec needs a non-empty str `name`; got {self.name!r}")
+        if not callable(self.fn):
+            raise TypeError(f"BaselineSpec {self.name!r}: `fn` must be callable; got {type(self.fn).__name__}")
+
+
+def _point_shape(reference, samples) -> tuple:
+    return (reference if reference is not None else samples).shape[1:]
+
+
+def _zero(reference, n, samples, autoencoder, seed):
+    return np.zeros((1, *_point_shape(reference, samples)), dtype=np.float32)
+
+
+def _encoded_zero(reference, n, samples, autoencoder, seed):
+    shape = _point_shape(reference, samples)
+    latent = encode_numpy(autoencoder, np.zeros((1, *shape), dtype=np.float32))
+    return decode_numpy(autoencoder, np.zeros_like(latent)).reshape(1, *shape)
+
+
+def _k_means(reference, n, samples, autoencoder, seed):
+    KMeans = import_extra("sklearn.cluster", "scikit-learn", "kmeans", "the 'k-means' baseline").KMeans
+    flat = reference.reshape(len(reference), -1)
+    centroids = KMeans(n_clusters=n, n_init=10, random_state=seed).fit(flat).cluster_centers_
+    return centroids.astype(np.float32).reshape(n, *reference.shape[1:])
+
+
+def _median(reference, n, samples, autoencoder, seed):
+    flat = reference.reshape(len(reference), -1)
+    distance = np.linalg.norm(flat - np.median(flat, axis=0), axis=1)
+    # Ascending: the points closest to the median (the authors' package sorts the
+    # other way and returns the farthest).
+    return reference[np.argsort(distance, kind="stable")[:n]]
+
+
+def _close(reference, n, samples, autoencoder, seed):
+    nearest, _ = exact_knn(samples.reshape(len(samples), -1), reference.reshape(len(reference), -1), n + 1)
+    return reference[nearest[:, 1:]]
+
+
+def _random(reference, n, samples, autoencoder, seed):
+    return reference[np.random.default_rng(seed).choice(len(reference), size=n, replace=False)]
+
+
+BASELINES: dict[str, BaselineSpec] = {spec.name: spec for spec in (
+    BaselineSpec("zero", _zero),
+    BaselineSpec("encoded-zero", _encoded_zero, needs_autoencoder=True),
+    BaselineSpec("k-means", _k_means, needs_reference=True),
+    BaselineSpec("median", _median, needs_reference=True),
+    BaselineSpec("close", _close, needs_reference=True, per_sample=True, extra_reference=1),
+    BaselineSpec("random", _random, needs_reference=True),
+)}
+
+
+def register_baseline(spec: BaselineSpec, replace: bool = False) -> BaselineSpec:
+    """Add ``spec`` to :data:`BASELINES`, so that ``attribute(baseline=spec.name)`` finds it.
+
+    A name already registered is an error unless ``replace``; remove a baseline again with
+    ``BASELINES.pop(name)``.
+    """
+    if not isinstance(spec, BaselineSpec):
+        raise TypeError(f"register_baseline takes an eigflow.BaselineSpec; got {type(spec).__name__}")
+    if spec.name in BASELINES and not replace:
+        raise ValueError(f"baseline {spec.name!r} is already registered; pass replace=True to redefine it")
+    BASELINES[spec.name] = spec
+    return spec
 
 
 def select_baselines(kind: str, reference=None, n: int = 3, samples=None, autoencoder=None,
@@ -38,50 +143,25 @@ def select_baselines(kind: str, reference=None, n: int = 3, samples=None, autoen
 
     Returns
     -------
-    ``(b, *shape)`` float32 array of baselines shared by all samples, or, for ``close``,
-    ``(s, n, *shape)``: each sample's own baselines.
+    ``(b, *shape)`` float32 array of baselines shared by all samples, or, for per-sample
+    kinds (``close``), ``(s, n, *shape)``: each sample's own baselines.
     """
-    check_choice(kind, "baseline", BASELINES)
+    spec = BASELINES[check_choice(kind, "baseline", BASELINES)]
     if n < 1:
         raise ValueError(f"`n_baselines` must be >= 1; got {n}")
-    if kind in ("zero", "encoded-zero"):
-        template = reference if reference is not None else samples
-        if template is None:
-            raise ValueError(f"baseline {kind!r} needs `samples` or `reference` to know the point shape")
-        shape = as_float_array(template, "samples" if reference is None else "reference", 2).shape[1:]
-        if kind == "zero":
-            return np.zeros((1, *shape), dtype=np.float32)
-        if autoencoder is None:
-            raise ValueError("baseline 'encoded-zero' needs an `autoencoder` (D(0) is the baseline)")
-        probe = np.zeros((1, *shape), dtype=np.float32)
-        latent = encode_numpy(autoencoder, probe)
-        return decode_numpy(autoencoder, np.zeros_like(latent)).reshape(1, *shape)
-
-    if reference is None:
+    if spec.needs_reference and reference is None:
         raise ValueError(f"baseline {kind!r} draws from a reference class: pass `reference`")
-    ref = as_float_array(reference, "reference", 2)
-    flat = ref.reshape(len(ref), -1)
-    needed = n + 1 if kind == "close" else n
-    if len(ref) < needed:
+    ref = None if reference is None else as_float_array(reference, "reference", 2)
+    if spec.needs_reference and len(ref) < n + spec.extra_reference:
         raise ValueError(
             f"`reference` has {len(ref)} point(s) but baseline {kind!r} with n_baselines={n} needs "
-            f"at least {needed}; lower n_baselines or enlarge the reference class"
+            f"at least {n + spec.extra_reference}; lower n_baselines or enlarge the reference class"
         )
-    if kind == "median":
-        distance = np.linalg.norm(flat - np.median(flat, axis=0), axis=1)
-        # Ascending: the points closest to the median (the authors' package sorts the
-        # other way and returns the farthest).
-        return ref[np.argsort(distance, kind="stable")[:n]]
-    if kind == "random":
-        return ref[np.random.default_rng(seed).choice(len(ref), size=n, replace=False)]
-    if kind == "k-means":
-        from sklearn.cluster import KMeans
-
-        centroids = KMeans(n_clusters=n, n_init=10, random_state=seed).fit(flat).cluster_centers_
-        return centroids.astype(np.float32).reshape(n, *ref.shape[1:])
-    if samples is None:
-        raise ValueError("baseline 'close' is chosen per sample: pass `samples`")
-    smp = as_float_array(samples, "samples", 2)
-    nearest, _ = exact_knn(smp.reshape(len(smp), -1), flat, n + 1)
-    return ref[nearest[:, 1:]]
-
+    if ref is None and samples is None:
+        raise ValueError(f"baseline {kind!r} needs `samples` or `reference` to know the point shape")
+    if spec.needs_autoencoder and autoencoder is None:
+        raise ValueError(f"baseline {kind!r} needs an `autoencoder`")
+    if spec.per_sample and samples is None:
+        raise ValueError(f"baseline {kind!r} is chosen per sample: pass `samples`")
+    smp = None if samples is None else as_float_array(samples, "samples", 2)
+    return as_float_array(spec.fn(ref, n, smp, autoencoder, seed), f"baseline {kind!r}", 2)

@@ -17,6 +17,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components, dijkstra
 
 from ._checks import as_float_array
+from ._io import load_npz, save_npz
 from .autoencoder import encode_numpy
 
 log = logging.getLogger(__name__)
@@ -88,8 +89,6 @@ class NeighborGraph:
 
     def save(self, path) -> None:
         """Write the graph (space, embedding, adjacency) to ``path`` (.npz), atomically."""
-        from .io import save_npz
-
         adj = self.adjacency
         save_npz(path, embedding=self.embedding, shape=np.array(self.shape), k=self.k,
                  latent=self.autoencoder is not None, bridges=self.bridges, data=adj.data,
@@ -101,8 +100,6 @@ class NeighborGraph:
 
         The loaded graph finds the neighbours of new path ends by exact search.
         """
-        from .io import load_npz
-
         saved = load_npz(path)
         if bool(saved["latent"]) != (autoencoder is not None):
             raise ValueError(f"{path} holds a {'latent' if saved['latent'] else 'input'}-space graph; "
@@ -118,6 +115,11 @@ class NeighborGraph:
     @property
     def n_points(self) -> int:
         return len(self.embedding)
+
+    @property
+    def space(self) -> str:
+        """``"latent"`` for a graph built with an autoencoder, else ``"input"``."""
+        return "input" if self.autoencoder is None else "latent"
 
     def _knn_graph(self):
         if self.exact:
@@ -173,6 +175,27 @@ class NeighborGraph:
         if self._index is None:
             return exact_knn(embedded, self.embedding, self.k)
         return self._index.query(embedded, k=self.k)
+
+    def routes(self, baselines: np.ndarray, samples: np.ndarray) -> np.ndarray:
+        """Graph-space vertices of the shortest route from every baseline to its sample.
+
+        Parameters
+        ----------
+        baselines : (s, b, *shape) array
+            Each sample's baselines; repeated baselines are routed from once.
+        samples : (s, *shape) array
+
+        Returns
+        -------
+        (s * b, V, q) float32 array, sample-major (row p joins baseline p % b to sample
+        p // b); see :meth:`shortest_paths`.
+        """
+        s, b = baselines.shape[:2]
+        flat = baselines.reshape(s * b, -1)
+        unique, pair_start = np.unique(flat, axis=0, return_inverse=True)
+        pair_end = np.repeat(np.arange(s), b)
+        return self.shortest_paths(self.embed(unique.reshape(-1, *samples.shape[1:])), self.embed(samples),
+                                   pair_start.ravel(), pair_end)
 
     def shortest_paths(self, starts: np.ndarray, ends: np.ndarray, pair_start: np.ndarray,
                        pair_end: np.ndarray) -> np.ndarray:

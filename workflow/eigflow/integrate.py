@@ -53,13 +53,15 @@ def trapezoid(grads: torch.Tensor, points: torch.Tensor) -> torch.Tensor:
     return ((grads[:, 1:] + grads[:, :-1]) * (points[:, 1:] - points[:, :-1])).sum(dim=1) * 0.5
 
 
-def completeness_error(attributions: np.ndarray, output: np.ndarray,
-                       baseline_output: np.ndarray) -> np.ndarray:
-    """|sum_j attr_j - (F(x) - mean_b F(x'_b))| per sample.
+def completeness_error(attributions, output, baseline_output):
+    """|sum_j attr_j - (F(x) - mean_b F(x'_b))| per sample, in float64.
 
     ``attributions`` (s, *shape) averaged over baselines, ``output`` (s,), ``baseline_output``
-    (s, b).
+    (s, b): all NumPy arrays, or all tensors.
     """
+    if isinstance(attributions, torch.Tensor):
+        total = attributions.reshape(len(attributions), -1).sum(1, dtype=torch.float64)
+        return (total - (output - baseline_output.mean(1))).abs()
     total = attributions.reshape(len(attributions), -1).sum(axis=1, dtype=np.float64)
     return np.abs(total - (output - baseline_output.mean(axis=1)))
 

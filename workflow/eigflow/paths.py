@@ -1,4 +1,4 @@
-"""The four EIG paths, as points spread evenly along each path.
+"""The four EIG paths: a registry of path specifications, and points spread along each path.
 
 A path runs from a baseline x' (alpha = 0) to a sample x (alpha = 1). It is described by
 vertices in *path space* -- the input space for O-* paths, an autoencoder's latent space
@@ -12,16 +12,129 @@ in the input space, where the gradients are integrated:
   :class:`eigflow.graph.NeighborGraph`), straight between consecutive points.
 - H-N-IG: the same in latent space, decoded by D and joined like H-L-IG.
 
+Each path is a :class:`PathSpec` in :data:`PATHS`, named by its two choices: the *space*
+(input or latent) and the *route* (a line through the two ends, or a graph route through
+training points). :func:`register_path` adds a fifth::
+
+    eigflow.register_path(eigflow.PathSpec("O-M-IG", "input", "line", polyline=via_midpoint))
+
 All functions work on a batch of paths at once (first axis), with no Python loop over
 path points.
 """
 from __future__ import annotations
 
-from typing import Callable
+from dataclasses import dataclass
+from typing import Callable, Literal
 
 import torch
 
-PATHS = ("O-L-IG", "H-L-IG", "O-N-IG", "H-N-IG")
+from .autoencoder import decode_tensor, encode_tensor
+
+SPACES = ("input", "latent")
+ROUTES = ("line", "graph")
+
+
+def straight(starts: torch.Tensor, ends: torch.Tensor) -> torch.Tensor:
+    """The straight segment of each pair: (P, q) starts and ends -> (P, 2, q) vertices."""
+    return torch.stack([starts, ends], dim=1)
+
+
+@dataclass(frozen=True)
+class PathSpec:
+    """How a path is built: which space its vertices live in and how they are routed.
+
+    Parameters
+    ----------
+    name : str
+        The ``path=`` name that :func:`eigflow.attribute` looks up in :data:`PATHS`.
+    space : {"input", "latent"}
+        Where the path's vertices live. A latent path needs an ``autoencoder``: its
+        vertices are decoded to input space and joined to the exact ends.
+    route : {"line", "graph"}
+        ``"line"``: the vertices are ``polyline`` of the two ends alone. ``"graph"``: the
+        shortest route between the ends through a :class:`eigflow.NeighborGraph` built in
+        the same ``space``, passed to :func:`eigflow.attribute` as ``neighbors``.
+    polyline : callable, optional
+        For line routes: (P, q) starts and (P, q) ends in path space -> (P, V, q)
+        vertices from start to end; by default :func:`straight`.
+    """
+
+    name: str
+    space: Literal["input", "latent"]
+    route: Literal["line", "graph"]
+    polyline: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] = straight
+
+    def __post_init__(self):
+        if not isinstance(self.name, str) or not self.name:
+            raise ValueError(f"a PathSpec needs a non-empty str `name`; got {self.name!r}")
+        for field, value, valid in (("space", self.space, SPACES), ("route", self.route, ROUTES)):
+            if value not in valid:
+                raise ValueError(f"PathSpec {self.name!r}: `{field}` must be one of {', '.join(valid)}; "
+                                 f"got {value!r}")
+
+    @property
+    def needs_autoencoder(self) -> bool:
+        return self.space == "latent"
+
+    @property
+    def needs_graph(self) -> bool:
+        return self.route == "graph"
+
+    def points(self, starts: torch.Tensor, ends: torch.Tensor, n_steps: int, autoencoder=None,
+               shape: tuple = (), vertices: torch.Tensor | None = None) -> torch.Tensor:
+        """``n_steps`` input-space points along the path of each (start, end) pair.
+
+        Parameters
+        ----------
+        starts, ends : (P, d) tensors
+            Baselines and samples, flattened.
+        n_steps : int
+        autoencoder : object with ``encode`` and ``decode``, optional
+            Required by latent paths.
+        shape : tuple
+            The model's point shape, ``prod(shape) == d``.
+        vertices : (P, V, q) tensor, optional
+            Required by graph routes: each pair's vertices in path space, from
+            :meth:`eigflow.NeighborGraph.routes`.
+
+        Returns
+        -------
+        (P, n_steps, d) tensor whose first and last points are exactly ``starts`` and ``ends``.
+        """
+        if self.space == "input":
+            if vertices is None:
+                return input_space_path(self.polyline(starts, ends), n_steps)
+            # A graph route holds the ends as the graph stored them; put the exact ends back in.
+            vertices = vertices.clone()
+            vertices[:, 0], vertices[:, -1] = starts, ends
+            return input_space_path(vertices, n_steps)
+        if vertices is None:
+            vertices = self.polyline(encode_tensor(autoencoder, starts.reshape(len(starts), *shape)),
+                                     encode_tensor(autoencoder, ends.reshape(len(ends), *shape)))
+        decode = lambda z: decode_tensor(autoencoder, z, shape).reshape(len(z), -1)  # noqa: E731
+        return decoded_path(starts, ends, vertices, decode, n_steps)
+
+
+PATHS: dict[str, PathSpec] = {spec.name: spec for spec in (
+    PathSpec("O-L-IG", "input", "line"),
+    PathSpec("H-L-IG", "latent", "line"),
+    PathSpec("O-N-IG", "input", "graph"),
+    PathSpec("H-N-IG", "latent", "graph"),
+)}
+
+
+def register_path(spec: PathSpec, replace: bool = False) -> PathSpec:
+    """Add ``spec`` to :data:`PATHS`, so that ``attribute(path=spec.name)`` finds it.
+
+    A name already registered is an error unless ``replace``; remove a path again with
+    ``PATHS.pop(name)``.
+    """
+    if not isinstance(spec, PathSpec):
+        raise TypeError(f"register_path takes an eigflow.PathSpec; got {type(spec).__name__}")
+    if spec.name in PATHS and not replace:
+        raise ValueError(f"path {spec.name!r} is already registered; pass replace=True to redefine it")
+    PATHS[spec.name] = spec
+    return spec
 
 
 def spread_evenly(vertices: torch.Tensor, n_points: int):
