@@ -43,7 +43,7 @@ def _shard_job_pids(project: Path):
             cwd = os.readlink(proc / "cwd")
         except OSError:
             continue
-        if "mnist_attribute_shard" in cmd and cwd == str(project):
+        if "attribute_shard" in cmd and cwd == str(project):
             pids.append(int(proc.name))
     return pids
 
@@ -67,24 +67,24 @@ def test_killed_shard_is_the_only_one_recomputed(tiny_run, tmp_path):
     os.kill(victim, signal.SIGKILL)
     proc.communicate(timeout=900)
     assert proc.returncode != 0, "snakemake must report the killed job"
-    survivors = {p: p.stat().st_mtime_ns for p in (project / SHARDS).glob("*.shard*.npz")}
+    survivors = {p: p.stat().st_mtime_ns for p in (project / SHARDS).glob("shard*.npz")}
     assert survivors, "the other shards should have finished (--keep-going)"
     assert not list((project / SHARDS).glob(".*")), "a killed job must leave no partial file"
 
     rerun = snakemake(project, TARGET)
     for path, mtime in survivors.items():
         assert path.stat().st_mtime_ns == mtime, f"{path.name} was recomputed"
-    assert (rerun.stdout + rerun.stderr).count("rule mnist_attribute_shard:") == 1
+    assert (rerun.stdout + rerun.stderr).count("rule attribute_shard:") == 1
     _assert_same_tables(project, tiny_run)
 
 
 def test_killed_workflow_resumes_where_it_stopped(tiny_run, tmp_path):
     project = make_project(tmp_path)
     proc = _start(project)
-    _wait_for(lambda: len(list((project / SHARDS).glob("*.shard*.npz"))) >= 2, proc)
+    _wait_for(lambda: len(list((project / SHARDS).glob("shard*.npz"))) >= 2, proc)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait(timeout=60)
-    done = sorted((project / SHARDS).glob("*.shard*.npz"), key=lambda p: p.stat().st_mtime_ns)
+    done = sorted((project / SHARDS).glob("shard*.npz"), key=lambda p: p.stat().st_mtime_ns)
     # The newest shard may have been renamed into place before Snakemake recorded its job as
     # finished; the kill came after the next job had started, so every earlier one is recorded.
     kept = {p: p.stat().st_mtime_ns for p in done[:-1]}
@@ -94,8 +94,8 @@ def test_killed_workflow_resumes_where_it_stopped(tiny_run, tmp_path):
     rerun = snakemake(project, TARGET, "--rerun-incomplete")
     for path, mtime in kept.items():
         assert path.stat().st_mtime_ns == mtime, f"{path.name} was recomputed"
-    total = len(list((project / SHARDS).glob("*.shard*.npz")))
-    assert (rerun.stdout + rerun.stderr).count("rule mnist_attribute_shard:") <= total - len(kept)
+    total = len(list((project / SHARDS).glob("shard*.npz")))
+    assert (rerun.stdout + rerun.stderr).count("rule attribute_shard:") <= total - len(kept)
     _assert_same_tables(project, tiny_run)
 
 
@@ -128,8 +128,8 @@ def test_damaged_mnist_file_stops_the_run_with_nothing_written(tmp_path, damage)
     ({"n_baselines": 5000, "experiments": {"fig2a": {"model": "cnn", "path": "O-L-IG", "baseline": "median"},
                                            "fig2b": {"model": "cnn", "path": "O-L-IG", "baseline": "median"},
                                            "fig2c": {"model": "cnn", "path": "O-L-IG", "baseline": "median"}}},
-     "results/mnist/attributions/cnn.O-L-IG.median_3/interest.shard0.npz",
-     "attribute/cnn.O-L-IG.median_3.interest.shard0.log", "lower n_baselines"),
+     "results/mnist/attributions/cnn.O-L-IG.median_3/shard0.npz",
+     "attribute/cnn.O-L-IG.median_3.shard0.log", "lower n_baselines"),
 ])
 def test_impossible_sets_stop_with_the_fix_named_and_nothing_written(tmp_path, override, target, log, message):
     project = make_project(tmp_path, **override)

@@ -1,11 +1,10 @@
 """The library's face: path and baseline registries, and what a new one takes."""
 import sys
 
+import eigflow
 import numpy as np
 import pytest
 import torch
-
-import eigflow
 from conftest import TanhAutoencoder
 
 pytestmark = pytest.mark.usefixtures("one_thread")

@@ -1,9 +1,8 @@
 import numpy as np
 import pandas as pd
 import pytest
-from eigflow_arms.mnist import figures
 from eigflow_arms.common.figures import save_figure
-from eigflow_arms.mnist import pixels
+from eigflow_arms.mnist import figures, pixels
 
 
 def test_patch_groups_tile_the_image():

@@ -2,9 +2,9 @@
 import numpy as np
 import pandas as pd
 import pytest
-from eigflow.baselines import BASELINES
-from eigflow.paths import PATHS
+from eigflow import BASELINES, PATHS
 from eigflow.significance import COLUMNS
+from eigflow_arms.common import methods
 from eigflow_arms.splicing import evaluate as ev
 from scipy import stats
 
@@ -25,25 +25,26 @@ FEATURES = [f"m{i}" for i in range(10)]
 # --- method ids ------------------------------------------------------------------------------
 
 def test_method_ids_parse_and_label():
-    assert len(ev.METHODS) == len(set(ev.METHODS)) == 26
-    assert ev.METHODS[0] == "simple-gradients" and ev.METHODS[-1] == "deep-shap"
-    assert ev.parse_method("H-L-IG.encoded-zero") == ("H-L-IG", "encoded-zero")
-    assert ev.parse_method("deep-shap") == (None, None)
-    assert ev.method_label("H-L-IG.median") == "median H-L-IG"
-    assert ev.method_label("simple-gradients") == "simple gradients"
-    assert ev.method_label("deep-shap") == "Deep SHAP"
+    names = methods.names()
+    assert len(names) == len(set(names)) == 26
+    assert names[0] == "simple-gradients" and names[-1] == "deep-shap"
+    assert methods.parse("H-L-IG.encoded-zero") == ("H-L-IG", "encoded-zero")
+    assert methods.parse("deep-shap") == (None, None)
+    assert methods.label("H-L-IG.median") == "median H-L-IG"
+    assert methods.label("simple-gradients") == "simple gradients"
+    assert methods.label("deep-shap") == "Deep SHAP"
     with pytest.raises(ValueError, match="unknown method 'X-L-IG.zero'"):
-        ev.parse_method("X-L-IG.zero")
-    assert ev.order_methods(["deep-shap", "O-L-IG.median", "simple-gradients"]) == \
+        methods.parse("X-L-IG.zero")
+    assert methods.order(["deep-shap", "O-L-IG.median", "simple-gradients"]) == \
         ["simple-gradients", "O-L-IG.median", "deep-shap"]
 
 
 def test_panels_show_the_papers_methods():
-    assert ev.PANELS["fig3a"] == ["simple-gradients", "O-L-IG.zero", "H-L-IG.zero", "O-N-IG.zero", "H-N-IG.zero"]
-    assert all(ev.parse_method(m) == ("O-L-IG", b) for m, b in zip(ev.PANELS["fig3b"], BASELINES))
-    assert {ev.parse_method(m)[1] for m in ev.PANELS["fig3c"]} == {"encoded-zero"}
-    assert {ev.parse_method(m)[1] for m in ev.PANELS["fig3d"]} == {"median"}
-    assert len(ev.PANELS["figS7"]) == 24 and set(ev.PANELS["figS7"]) < set(ev.METHODS)
+    assert ev.panel("fig3a") == ["simple-gradients", "O-L-IG.zero", "H-L-IG.zero", "O-N-IG.zero", "H-N-IG.zero"]
+    assert all(methods.parse(m) == ("O-L-IG", b) for m, b in zip(ev.panel("fig3b"), BASELINES))
+    assert {methods.parse(m)[1] for m in ev.panel("fig3c")} == {"encoded-zero"}
+    assert {methods.parse(m)[1] for m in ev.panel("fig3d")} == {"median"}
+    assert len(ev.panel("figS7")) == 24 and set(ev.panel("figS7")) < set(methods.names())
 
 
 # --- counts -----------------------------------------------------------------------------------
@@ -239,13 +240,12 @@ def test_ground_truth_table_precision_recall_f1():
 
 # --- figures ----------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def tables(task):
-    """Every evaluation table of a small synthetic run with all 26 methods."""
+def synthetic_tables(task):
+    """Every evaluation table of a small synthetic run with every registered method."""
     rng = np.random.default_rng(2)
     metas = [f"m{i}" for i in range(6)] + [f"x{i}" for i in range(34)]  # m* are the meta_table's
     significance, calibration = {}, {}
-    for i, method in enumerate(ev.METHODS):
+    for i, method in enumerate(methods.names()):
         n = 0 if method == "O-L-IG.zero" else int(rng.integers(1, 30))
         chosen = list(rng.choice(metas, n, replace=False))
         significance[method] = sig_table(metas, chosen, scores=rng.random(len(metas)))
@@ -272,6 +272,20 @@ def tables(task):
     }
 
 
+@pytest.fixture(scope="module")
+def tables(task):
+    return synthetic_tables(task)
+
+
+# The figures drawn from method tables, and the tables each takes.
+FIGURE_TABLES = [
+    ("fig3a", ["counts"]), ("fig3b", ["counts"]), ("fig3c", ["counts"]), ("fig3d", ["counts"]),
+    ("fig3e", ["curves"]), ("fig3f", ["auc_curve"]), ("fig3g", ["method_auc"]), ("figS3", ["stability"]),
+    ("figS7", ["counts"]), ("figS8", ["overlap"]), ("figS9", ["pvalues", "calibration"]),
+    ("figS10", ["curves"]), ("fig_ground_truth", ["truth"]),
+]
+
+
 def _draws(tmp_path, draw, name):
     png, pdf = tmp_path / f"{name}.png", tmp_path / f"{name}.pdf"
     draw(png, pdf)
@@ -279,12 +293,7 @@ def _draws(tmp_path, draw, name):
     assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 1000
 
 
-@pytest.mark.parametrize("name, args", [
-    ("fig3a", ["counts"]), ("fig3b", ["counts"]), ("fig3c", ["counts"]), ("fig3d", ["counts"]),
-    ("fig3e", ["curves"]), ("fig3f", ["auc_curve"]), ("fig3g", ["method_auc"]), ("figS3", ["stability"]),
-    ("figS7", ["counts"]), ("figS8", ["overlap"]), ("figS9", ["pvalues", "calibration"]),
-    ("figS10", ["curves"]), ("fig_ground_truth", ["truth"]),
-])
+@pytest.mark.parametrize("name, args", FIGURE_TABLES)
 def test_every_figure_writes_png_and_pdf(tmp_path, tables, name, args):
     from eigflow_arms.splicing import figures
 

@@ -9,12 +9,14 @@ import numpy as np
 import pandas as pd
 import pysam
 import pytest
+from eigflow_arms.common import methods, stage
+from eigflow_arms.liver.adapter import LiverArm
+from eigflow_arms.splicing.adapter import SplicingArm
 from test_workflow import make_project, pytestmark, snakemake  # noqa: F401
 
-FIGURES = ["fig3a", "fig3b", "fig3c", "fig3d", "fig3e", "fig3f", "fig3g", "figS3", "figS7", "figS8",
-           "figS9", "figS10", "ground_truth"]
-LIVER_FIGURES = ["fig4a", "fig4b", "fig4c", "fig4d", "fig4e", "figS11", "figS12"]
-N_METHODS = 26
+FIGURES = SplicingArm.figures + ("ground_truth",)
+LIVER_FIGURES = LiverArm.figures
+N_METHODS = len(methods.names())
 INPUT = "results/splicing/input"
 
 
@@ -65,7 +67,7 @@ def test_simulated_inputs_are_in_real_formats(tiny_run):
 
 def test_significance_runs_on_every_meta_feature_and_sets_are_the_class(tiny_run):
     meta = pd.read_csv(tiny_run / "results" / "splicing" / "meta_features.tsv", sep="\t")
-    table = pd.read_csv(tiny_run / "results" / "splicing" / "significance" / "H-L-IG.median.interest.tsv", sep="\t")
+    table = stage.read_significance(tiny_run / "results" / "splicing" / "significance" / "H-L-IG.median.tsv")
     assert sorted(table.feature) == sorted(meta.meta_feature.unique())
     classes = _table(tiny_run, "splicing_classes")
     sets = np.load(tiny_run / "results" / "splicing" / "sample_sets.npz")
@@ -75,11 +77,11 @@ def test_significance_runs_on_every_meta_feature_and_sets_are_the_class(tiny_run
 
 def test_deep_shap_and_eig_conserve_the_output_difference(tiny_run):
     attr = tiny_run / "results" / "splicing" / "attributions"
-    shap = np.load(attr / "deep-shap" / "interest.shard0.npz")
-    assert shap["completeness_error"].max() < 1e-3
-    eig = np.load(attr / "O-L-IG.median" / "interest.shard0.npz")
-    gap = np.abs(eig["output"] - eig["baseline_output"].mean(axis=1))
-    assert np.median(eig["completeness_error"] / np.maximum(gap, 1e-6)) < 0.2  # 8 steps only
+    shap = np.load(attr / "deep-shap" / "shard0.npz")
+    assert shap["interest.completeness_error"].max() < 1e-3
+    eig = np.load(attr / "O-L-IG.median" / "shard0.npz")
+    gap = np.abs(eig["interest.output"] - eig["interest.baseline_output"].mean(axis=1))
+    assert np.median(eig["interest.completeness_error"] / np.maximum(gap, 1e-6)) < 0.2  # 8 steps only
 
 
 def _user_files(tiny_run, where):

@@ -9,11 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from eigflow_arms.mnist.adapter import MnistArm
 
 ROOT = Path(__file__).resolve().parents[1]
 MNIST_DIR = (ROOT / ".." / "shared" / "data" / "mnist").resolve()
 SNAKEMAKE = [sys.executable, "-m", "snakemake"]
-FIGURES = ["fig2a", "fig2b", "fig2c", "fig2d", "fig2e", "figS4", "figS5", "figS6"]
+FIGURES = MnistArm.figures
 
 pytestmark = [
     pytest.mark.workflow,
@@ -70,8 +71,9 @@ def test_fig2d_covers_the_reference_digits_beside_the_paper(project):
 def test_shards_merge_to_the_whole_sample_set(project):
     attr = project / "results" / "mnist" / "attributions" / "vae_ffn.H-L-IG.median_3"
     merged = np.load(attr / "interest.npz")
-    shards = [np.load(attr / f"interest.shard{i}.npz") for i in range(2)]
-    np.testing.assert_array_equal(merged["attributions"], np.concatenate([s["attributions"] for s in shards]))
+    shards = [np.load(attr / f"shard{i}.npz") for i in range(2)]
+    np.testing.assert_array_equal(merged["attributions"],
+                                  np.concatenate([s["interest.attributions"] for s in shards]))
     assert merged["attributions"].shape == (12, 784)
     sets = np.load(project / "results" / "mnist" / "sample_sets.npz")
     np.testing.assert_array_equal(merged["index"], sets["interest"])
@@ -81,7 +83,7 @@ def test_shards_merge_to_the_whole_sample_set(project):
 
 def test_long_jobs_log_progress(project):
     log = (project / "results" / "logs" / "mnist" / "attribute" /
-           "vae_ffn.H-L-IG.median_3.interest.shard0.log").read_text()
+           "vae_ffn.H-L-IG.median_3.shard0.log").read_text()
     assert "samples" in log and "ETA" in log and "path points/s" in log
 
 

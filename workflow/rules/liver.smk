@@ -42,58 +42,10 @@ rule motif_collection:
         "../scripts/motif_collection.py"
 
 
-use rule splicing_sample_sets as liver_sample_sets with:
-    output:
-        "results/liver/sample_sets.npz",
-    params:
-        n_samples=LIVER.get("n_samples"),
-        tissue=LIVER.get("tissue"),
-        changing=SPLICING.get("changing"),
-        min_tissues=LIVER.get("min_tissues"),
-        seed=config["seed"],
-    log:
-        "results/logs/liver/sample_sets.log",
 
 
-use rule splicing_attribute_shard as liver_attribute_shard with:
-    input:
-        data="results/splicing/dataset.npz",
-        sets="results/liver/sample_sets.npz",
-        model="results/splicing/model.pt",
-        graph=splicing_graph_input,
-    output:
-        **{
-            sampleset: f"results/liver/attributions/{{method}}/{sampleset}.shard{{shard}}.npz"
-            for sampleset in SAMPLE_SETS
-        },
-    params:
-        shards=LIVER.get("shards"),
-        tissue=LIVER.get("tissue"),
-        n_baselines=SPLICING.get("n_baselines"),
-        n_steps=SPLICING.get("n_steps"),
-        batch_size=SPLICING.get("batch_size"),
-        background=SPLICING.get("deep_shap_background"),
-        gpus=config["gpus"],
-        seed=config["seed"],
-    log:
-        "results/logs/liver/attribute/{method}.shard{shard}.log",
 
 
-use rule splicing_significance as liver_significance with:
-    input:
-        **{
-            sampleset: expand(
-                f"results/liver/attributions/{{{{method}}}}/{sampleset}.shard{{shard}}.npz",
-                shard=range(LIVER.get("shards", 1)),
-            )
-            for sampleset in SAMPLE_SETS
-        },
-        meta="results/splicing/meta_features.tsv",
-    output:
-        interest="results/liver/significance/{method}.interest.tsv",
-        calibration="results/liver/significance/{method}.calibration.tsv",
-    log:
-        "results/logs/liver/significance/{method}.log",
 
 
 rule simulate_knockout:

@@ -6,12 +6,8 @@ LIVER_CATEGORY = "A1CF and the liver (Fig. 4, supp. S11, S12)"
 
 rule fig4a:
     input:
-        significance=liver_significance(),
-        interest=expand(
-            "results/liver/attributions/{method}/interest.shard{shard}.npz",
-            method=LIVER.get("methods", []),
-            shard=range(LIVER.get("shards", 1)),
-        ),
+        significance=significance_files("liver"),
+        interest=[attribution_file("liver", exp) for exp in ARM["liver"].experiments()],
         meta="results/splicing/meta_features.tsv",
         collection="results/liver/motif_collection.meme",
     output:

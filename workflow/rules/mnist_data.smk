@@ -21,24 +21,3 @@ rule prepare_mnist:
         runtime=20,
     script:
         "../scripts/prepare_mnist.py"
-
-
-rule mnist_sample_sets:
-    input:
-        "results/mnist/data.npz",
-    output:
-        "results/mnist/sample_sets.npz",
-    params:
-        digit=MNIST["digit"],
-        n_samples=MNIST["n_samples"],
-        pool=MNIST["sample_pool"],
-        seed=config["seed"],
-    log:
-        "results/logs/mnist/sample_sets.log",
-    conda:
-        "../../envs/torch.yaml"
-    resources:
-        mem_mb=2000,
-        runtime=5,
-    script:
-        "../scripts/mnist_sample_sets.py"

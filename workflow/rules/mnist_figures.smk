@@ -4,8 +4,8 @@
 rule fig2a:
     input:
         data="results/mnist/data.npz",
-        significance=significance_file(experiment("fig2a")),
-        interest=attribution_file(experiment("fig2a"), "interest"),
+        significance=significance_file("mnist", experiment("fig2a")),
+        interest=attribution_file("mnist", experiment("fig2a")),
     output:
         **figure_outputs("fig2a"),
     params:
@@ -22,8 +22,8 @@ rule fig2a:
 use rule fig2a as fig2b with:
     input:
         data="results/mnist/data.npz",
-        significance=significance_file(experiment("fig2b")),
-        interest=attribution_file(experiment("fig2b"), "interest"),
+        significance=significance_file("mnist", experiment("fig2b")),
+        interest=attribution_file("mnist", experiment("fig2b")),
     output:
         **figure_outputs("fig2b"),
     params:
@@ -36,8 +36,8 @@ use rule fig2a as fig2b with:
 use rule fig2a as fig2c with:
     input:
         data="results/mnist/data.npz",
-        significance=significance_file(experiment("fig2c")),
-        interest=attribution_file(experiment("fig2c"), "interest"),
+        significance=significance_file("mnist", experiment("fig2c")),
+        interest=attribution_file("mnist", experiment("fig2c")),
     output:
         **figure_outputs("fig2c"),
     params:
@@ -50,13 +50,13 @@ use rule fig2a as fig2c with:
 rule fig2d:
     input:
         data="results/mnist/data.npz",
-        significance=[significance_file(experiment("fig2a", ref=d)) for d in other_digits()],
+        significance=[significance_file("mnist", experiment("fig2a", ref=d)) for d in ARM["mnist"].other_digits()],
     output:
         **figure_outputs("fig2d"),
     params:
         digit=MNIST["digit"],
         patch=patch_of("fig2a"),
-        baseline_digits=other_digits(),
+        baseline_digits=ARM["mnist"].other_digits(),
         classifier=MNIST["pixel_classifier"],
         seed=config["seed"],
     threads: config["threads"]
@@ -71,7 +71,7 @@ rule fig2d:
 rule fig2e:
     input:
         data="results/mnist/data.npz",
-        significance=significance_file(experiment("fig2a")),
+        significance=significance_file("mnist", experiment("fig2a")),
     output:
         **figure_outputs("fig2e"),
     params:
@@ -96,7 +96,7 @@ rule figS4:
         data="results/mnist/data.npz",
         sets="results/mnist/sample_sets.npz",
         model=f"results/mnist/models/{MNIST['experiments']['fig2a']['model']}.pt",
-        graph=graph_for(**MNIST["experiments"]["fig2a"]),
+        graph=ARM["mnist"].graph_file(experiment("fig2a")),
     output:
         **figure_outputs("figS4"),
     params:
@@ -120,7 +120,7 @@ rule figS4:
 
 rule figS5:
     input:
-        significance=significance_file(experiment("fig2a"), "calibration"),
+        significance=significance_file("mnist", ARM["mnist"].calibrated()),
     output:
         **figure_outputs("figS5"),
     log:
@@ -134,7 +134,7 @@ rule figS5:
 rule figS6:
     input:
         data="results/mnist/data.npz",
-        significance=significance_file(experiment("fig2a")),
+        significance=significance_file("mnist", experiment("fig2a")),
     output:
         **figure_outputs("figS6"),
     params:

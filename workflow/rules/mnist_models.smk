@@ -40,25 +40,3 @@ rule mnist_model_accuracy:
         runtime=5,
     script:
         "../scripts/concat_tables.py"
-
-
-rule mnist_graph:
-    input:
-        data="results/mnist/data.npz",
-        model="results/mnist/models/{model}.pt",
-    output:
-        "results/mnist/graphs/{model}.{space}.npz",
-    params:
-        k=MNIST["graph"]["k"],
-        max_points=MNIST["graph"]["max_points"],
-        seed=config["seed"],
-    threads: config["threads"]
-    log:
-        "results/logs/mnist/graph_{model}.{space}.log",
-    conda:
-        "../../envs/torch.yaml"
-    resources:
-        mem_mb=8000,
-        runtime=60,
-    script:
-        "../scripts/mnist_graph.py"

@@ -136,25 +136,3 @@ rule splicing_truth:
         runtime=5,
     script:
         "../scripts/splicing_truth.py"
-
-
-rule splicing_sample_sets:
-    input:
-        "results/splicing/dataset.npz",
-    output:
-        "results/splicing/sample_sets.npz",
-    params:
-        n_samples=SPLICING.get("n_samples"),
-        tissue=SPLICING.get("tissue"),
-        changing=SPLICING.get("changing"),
-        min_tissues=1,
-        seed=config["seed"],
-    log:
-        "results/logs/splicing/sample_sets.log",
-    conda:
-        "../../envs/splicing.yaml"
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    script:
-        "../scripts/splicing_sample_sets.py"

@@ -6,11 +6,11 @@ SPLICING_CATEGORY = "Splicing codes (Fig. 3, supp. S3, S7-S10)"
 
 rule fig3a:
     input:
-        significance=splicing_significance(),
+        significance=significance_files("splicing"),
     output:
         **figure_outputs("fig3a", SPLICING_CATEGORY),
     params:
-        methods=SPLICING_METHODS,
+        methods=ARM["splicing"].experiments(),
         panel="fig3a",
     log:
         "results/logs/figures/fig3a.log",
@@ -24,7 +24,7 @@ use rule fig3a as fig3b with:
     output:
         **figure_outputs("fig3b", SPLICING_CATEGORY),
     params:
-        methods=SPLICING_METHODS,
+        methods=ARM["splicing"].experiments(),
         panel="fig3b",
     log:
         "results/logs/figures/fig3b.log",
@@ -34,7 +34,7 @@ use rule fig3a as fig3c with:
     output:
         **figure_outputs("fig3c", SPLICING_CATEGORY),
     params:
-        methods=SPLICING_METHODS,
+        methods=ARM["splicing"].experiments(),
         panel="fig3c",
     log:
         "results/logs/figures/fig3c.log",
@@ -44,7 +44,7 @@ use rule fig3a as fig3d with:
     output:
         **figure_outputs("fig3d", SPLICING_CATEGORY),
     params:
-        methods=SPLICING_METHODS,
+        methods=ARM["splicing"].experiments(),
         panel="fig3d",
     log:
         "results/logs/figures/fig3d.log",
@@ -54,7 +54,7 @@ use rule fig3a as figS7 with:
     output:
         **figure_outputs("figS7", SPLICING_CATEGORY),
     params:
-        methods=SPLICING_METHODS,
+        methods=ARM["splicing"].experiments(),
         panel="figS7",
     log:
         "results/logs/figures/figS7.log",
@@ -62,12 +62,12 @@ use rule fig3a as figS7 with:
 
 rule fig3e:
     input:
-        significance=splicing_significance(),
+        significance=significance_files("splicing"),
         known="results/splicing/known_features.tsv",
     output:
         **figure_outputs("fig3e", SPLICING_CATEGORY),
     params:
-        methods=SPLICING_METHODS,
+        methods=ARM["splicing"].experiments(),
     log:
         "results/logs/figures/fig3e.log",
     conda:
@@ -78,12 +78,12 @@ rule fig3e:
 
 rule figS10:
     input:
-        significance=splicing_significance(),
+        significance=significance_files("splicing"),
         known="results/splicing/known_features.tsv",
     output:
         **figure_outputs("figS10", SPLICING_CATEGORY),
     params:
-        methods=SPLICING_METHODS,
+        methods=ARM["splicing"].experiments(),
     log:
         "results/logs/figures/figS10.log",
     conda:
@@ -96,7 +96,7 @@ rule fig3f:
     input:
         data="results/splicing/dataset.npz",
         meta="results/splicing/meta_features.tsv",
-        significance=f"results/splicing/significance/{SPLICING.get('fig3f', {}).get('method')}.interest.tsv",
+        significance=significance_file("splicing", SPLICING.get("fig3f", {}).get("method")),
     output:
         **figure_outputs("fig3f", SPLICING_CATEGORY),
     params:
@@ -116,11 +116,11 @@ rule fig3g:
     input:
         data="results/splicing/dataset.npz",
         meta="results/splicing/meta_features.tsv",
-        significance=splicing_significance(),
+        significance=significance_files("splicing"),
     output:
         **figure_outputs("fig3g", SPLICING_CATEGORY),
     params:
-        methods=SPLICING_METHODS,
+        methods=ARM["splicing"].experiments(),
         tissue=SPLICING.get("tissue"),
         changing=SPLICING.get("changing"),
         seed=config["seed"],
@@ -147,11 +147,11 @@ rule figS3:
 
 rule figS8:
     input:
-        significance=splicing_significance(),
+        significance=significance_files("splicing"),
     output:
         **figure_outputs("figS8", SPLICING_CATEGORY),
     params:
-        methods=SPLICING_METHODS,
+        methods=ARM["splicing"].experiments(),
     log:
         "results/logs/figures/figS8.log",
     conda:
@@ -162,11 +162,11 @@ rule figS8:
 
 rule figS9:
     input:
-        significance=splicing_significance("calibration"),
+        significance=significance_files("splicing"),
     output:
         **figure_outputs("figS9", SPLICING_CATEGORY),
     params:
-        methods=SPLICING_METHODS,
+        methods=ARM["splicing"].experiments(),
     log:
         "results/logs/figures/figS9.log",
     conda:
@@ -177,12 +177,12 @@ rule figS9:
 
 rule ground_truth:
     input:
-        significance=splicing_significance(),
+        significance=significance_files("splicing"),
         truth="results/splicing/truth.tsv",
     output:
         **figure_outputs("ground_truth", SPLICING_CATEGORY),
     params:
-        methods=SPLICING_METHODS,
+        methods=ARM["splicing"].experiments(),
     log:
         "results/logs/figures/ground_truth.log",
     conda:

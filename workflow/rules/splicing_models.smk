@@ -49,25 +49,3 @@ rule splicing_latent_stability:
         runtime=240,
     script:
         "../scripts/splicing_stability.py"
-
-
-rule splicing_graph:
-    input:
-        data="results/splicing/dataset.npz",
-        model="results/splicing/model.pt",
-    output:
-        "results/splicing/graphs/{space}.npz",
-    params:
-        k=SPLICING.get("graph", {}).get("k", 10),
-        max_points=SPLICING.get("graph", {}).get("max_points", 20000),
-        seed=config["seed"],
-    threads: config["threads"]
-    log:
-        "results/logs/splicing/graph_{space}.log",
-    conda:
-        "../../envs/splicing.yaml"
-    resources:
-        mem_mb=16000,
-        runtime=120,
-    script:
-        "../scripts/splicing_graph.py"

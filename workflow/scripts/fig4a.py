@@ -1,12 +1,12 @@
 import numpy as np
-from eigflow_arms.common import io, jobs
-from eigflow_arms.liver import motif_figures as figures
+from eigflow_arms.common import io, jobs, stage
 from eigflow_arms.liver import arm as liver
+from eigflow_arms.liver import motif_figures as figures
 from eigflow_arms.liver.motifs import meme
 
 jobs.setup_logging(snakemake.log[0])
 p = snakemake.params
-significance = dict(zip(p.methods, map(io.read_tsv, snakemake.input.significance)))
+significance = dict(zip(p.methods, map(stage.read_significance, snakemake.input.significance)))
 # Every liver method's attributions of the class of interest weigh the k-mers together.
 attributions = np.concatenate([io.load_npz(f)["attributions"] for f in snakemake.input.interest])
 collection = meme.read_meme(snakemake.input.collection)

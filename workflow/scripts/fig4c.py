@@ -1,7 +1,7 @@
 import pysam
 from eigflow_arms.common import io, jobs
-from eigflow_arms.liver import motif_figures as figures
 from eigflow_arms.liver import arm as liver
+from eigflow_arms.liver import motif_figures as figures
 from eigflow_arms.liver.motifs import maps
 
 jobs.setup_logging(snakemake.log[0])

@@ -1,7 +1,7 @@
 import pandas as pd
 from eigflow_arms.common import io, jobs
-from eigflow_arms.liver import binding_figures as figures
 from eigflow_arms.liver import arm as liver
+from eigflow_arms.liver import binding_figures as figures
 from eigflow_arms.liver import exon_sets
 
 jobs.setup_logging(snakemake.log[0])

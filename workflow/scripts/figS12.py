@@ -1,6 +1,6 @@
 from eigflow_arms.common import io, jobs
-from eigflow_arms.liver import binding_figures as figures
 from eigflow_arms.liver import arm as liver
+from eigflow_arms.liver import binding_figures as figures
 from eigflow_arms.liver.clip import sites as clip
 
 jobs.setup_logging(snakemake.log[0])

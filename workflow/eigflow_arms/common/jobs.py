@@ -10,10 +10,14 @@ import torch
 
 
 def setup_logging(log_path=None) -> logging.Logger:
-    """Send the ``eigflow`` logger's INFO lines to the job's log file (and stderr)."""
-    handlers = [logging.StreamHandler(sys.stderr)]
-    if log_path:
-        handlers.append(logging.FileHandler(log_path, mode="w"))
+    """Send INFO lines (the library's and the workflow's) to the job's log file only.
+
+    Snakemake runs many jobs at once on one console; lines from all of them there would be
+    interleaved without a job name, so a job's lines go to its rule's ``log`` file, which
+    Snakemake names when the job fails. Without a log file (an interactive call) they go to
+    stderr.
+    """
+    handlers = [logging.FileHandler(log_path, mode="w") if log_path else logging.StreamHandler(sys.stderr)]
     logging.basicConfig(level=logging.INFO, handlers=handlers, force=True,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
     log = logging.getLogger("eigflow")

@@ -1,8 +1,9 @@
 """The MNIST arm's stages (paper Fig. 2, supp. S4-S6), one function per workflow step.
 
 Arrays flow through files: ``prepare`` -> data.npz; ``sample_sets`` -> sample_sets.npz;
-models (eigflow_arms.mnist.models); ``attribute_shard`` -> one shard of attributions;
-``eigflow_arms.common.shards.merge_shards``; Algorithm 1 (eigflow.significance); figures (eigflow_arms.mnist.figures).
+models (eigflow_arms.mnist.models); the shared attribution stage (eigflow_arms.common.stage,
+through eigflow_arms.mnist.adapter) -> shards and Algorithm 1's tables; figures
+(eigflow_arms.mnist.figures).
 Images are flat (n, 784) float32 in [0, 1] everywhere after ``prepare``.
 """
 from __future__ import annotations
@@ -12,7 +13,6 @@ import logging
 import numpy as np
 import pandas as pd
 from eigflow.attribute import attribute
-from eigflow.graph import NeighborGraph
 from eigflow.integrate import step_halving_change
 
 from eigflow_arms.common import shards
@@ -51,18 +51,6 @@ def sample_sets(labels: np.ndarray, digit: int, n_samples: int, seed: int) -> di
 def reference_class(data: dict, digit: int) -> np.ndarray:
     """Training images of ``digit``: the reference class of the group-specific baselines."""
     return data["x_train"][data["y_train"] == digit]
-
-
-def attribute_shard(model, autoencoder, data: dict, sets: dict, pool: str, sampleset: str,
-                    shard: int, n_shards: int, path: str, baseline: str, ref_digit: int, digit: int,
-                    n_baselines: int, n_steps: int, graph: NeighborGraph | None, seed: int,
-                    batch_size: int | None, device: str) -> dict:
-    """Attributions of one shard of a sample set toward class ``digit``, as arrays to save."""
-    return shards.attribute_shard(
-        model, data[f"x_{pool}"], shards.shard_rows(sets, sampleset, n_shards, shard), path, baseline,
-        reference_class(data, ref_digit), n_baselines, n_steps, autoencoder=autoencoder, graph=graph,
-        target=digit, seed=seed, batch_size=batch_size, device=device,
-        label=f"{path} {baseline} {sampleset} shard {shard}")
 
 
 def significance_groups(patch: int):

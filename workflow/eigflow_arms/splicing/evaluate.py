@@ -29,26 +29,22 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from eigflow.baselines import BASELINES
-from eigflow.paths import PATHS
 from threadpoolctl import threadpool_limits
 
-__all__ = ["METHODS", "SIMPLE_GRADIENTS", "DEEP_SHAP", "ALL_FEATURES", "PAPER_COUNTS", "PAPER_N_META", "PANELS",
-           "method_label", "parse_method", "order_methods", "count_table", "ranking",
+from eigflow_arms.common import methods
+from eigflow_arms.common.methods import DEEP_SHAP, SIMPLE_GRADIENTS
+from eigflow_arms.common.methods import label as method_label
+from eigflow_arms.common.methods import order as order_methods
+from eigflow_arms.common.methods import parse as parse_method
+
+__all__ = ["ALL_FEATURES", "PAPER_COUNTS", "PAPER_N_META", "panel", "count_table", "ranking",
            "enrichment_curve", "known_set", "enrichment_table", "best_methods", "fig3e_methods", "auc_curve",
            "method_auc", "overlap_table", "only_in", "calibration_table", "pvalue_table",
            "ground_truth_table"]
 
 log = logging.getLogger(__name__)
 
-SIMPLE_GRADIENTS, DEEP_SHAP = "simple-gradients", "deep-shap"
 ALL_FEATURES = "all-features"  # the reference row of :func:`method_auc`
-
-# Grouped by baseline, paths in the paper's order within each group: the order of every
-# table and figure.
-METHODS = [SIMPLE_GRADIENTS, *(f"{path}.{baseline}" for baseline in BASELINES for path in PATHS),
-           DEEP_SHAP]
-_LABELS = {SIMPLE_GRADIENTS: "simple gradients", DEEP_SHAP: "Deep SHAP", ALL_FEATURES: "all features"}
 
 # Only the counts of significant meta-features that the paper's text states, as (low, high):
 # low == high for an exact count; the encoded-zero count with the three nonlinear paths is
@@ -67,54 +63,29 @@ PAPER_COUNTS: dict[str, tuple[int, int]] = {
 
 PAPER_N_META = 781  # the meta-features the paper's counts are out of
 
-# The methods each count panel shows, in METHODS order.
-PANELS: dict[str, list[str]] = {
-    "fig3a": [SIMPLE_GRADIENTS, *(f"{path}.zero" for path in PATHS)],
-    "fig3b": [f"O-L-IG.{baseline}" for baseline in BASELINES],
-    "fig3c": [f"{path}.encoded-zero" for path in PATHS],
-    "fig3d": [f"{path}.median" for path in PATHS],
-    "figS7": [f"{path}.{baseline}" for baseline in BASELINES for path in PATHS],
-}
+
+def panel(name: str) -> list[str]:
+    """The methods a count panel (fig3a-d, figS7) shows, in table order, read from the registries."""
+    panels = {
+        "fig3a": [SIMPLE_GRADIENTS, *methods.eig_methods(baselines=["zero"])],
+        "fig3b": methods.eig_methods(paths=["O-L-IG"]),
+        "fig3c": methods.eig_methods(baselines=["encoded-zero"]),
+        "fig3d": methods.eig_methods(baselines=["median"]),
+        "figS7": methods.eig_methods(),
+    }
+    if name not in panels:
+        raise ValueError(f"unknown count panel {name!r}; panels are {', '.join(panels)}")
+    return panels[name]
+
 
 ENRICHMENT_COLUMNS = ["k", "overlap", "neglog10_p"]
 AUC_C = 1.0  # inverse L2 strength of the logistic regressions (fixed: no tuning on the test rows)
 
 
-# --- method ids ------------------------------------------------------------------------------
-
-def parse_method(method: str) -> tuple[str | None, str | None]:
-    """(path, baseline) of a method id; (None, None) for simple gradients and Deep SHAP.
-
-    Raises
-    ------
-    ValueError
-        For an id that is none of :data:`METHODS`.
-    """
-    if method in (SIMPLE_GRADIENTS, DEEP_SHAP):
-        return None, None
-    path, _, baseline = method.partition(".")
-    if path not in PATHS or baseline not in BASELINES:
-        raise ValueError(f"unknown method {method!r}: expected 'simple-gradients', 'deep-shap' or "
-                         f"'<path>.<baseline>' with path in {PATHS} and baseline in {BASELINES}")
-    return path, baseline
-
-
-def method_label(method: str) -> str:
-    """Human-readable name: ``"median H-L-IG"``, ``"simple gradients"``, ``"Deep SHAP"``."""
-    if method in _LABELS:
-        return _LABELS[method]
-    path, baseline = parse_method(method)
-    return f"{baseline} {path}"
-
-
-def order_methods(methods) -> list[str]:
-    """``methods`` in :data:`METHODS` order (unknown ids last, in their given order)."""
-    rank = {m: i for i, m in enumerate(METHODS)}
-    return sorted(methods, key=lambda m: rank.get(m, len(rank)))
-
+# --- tables over methods ----------------------------------------------------------------------
 
 def _methods(significance: Mapping[str, pd.DataFrame], methods) -> list[str]:
-    """The requested methods (default: all tables'), in METHODS order; each must have a table."""
+    """The requested methods (default: all tables'), in table order; each must have a table."""
     methods = order_methods(significance if methods is None else methods)
     missing = [m for m in methods if m not in significance]
     if missing:
@@ -137,7 +108,7 @@ def count_table(significance: Mapping[str, pd.DataFrame], methods=None) -> pd.Da
     significance : dict of str -> DataFrame
         Method id -> Algorithm 1 table (:data:`eigflow.significance.COLUMNS`).
     methods : sequence of str, optional
-        Methods to report (default: every table), returned in :data:`METHODS` order.
+        Methods to report (default: every table), returned in table order (:func:`eigflow_arms.common.methods.order`).
 
     Returns
     -------
@@ -269,10 +240,10 @@ def best_methods(curves: pd.DataFrame, baseline: str, n: int = 2) -> list[str]:
     Returns
     -------
     list of str
-        Method ids, highest maximum -log10 p first; ties in :data:`METHODS` order.
+        Method ids, highest maximum -log10 p first; ties in table order (:func:`eigflow_arms.common.methods.order`).
     """
     peaks = curves.groupby("method")["neglog10_p"].max()
-    candidates = [m for m in order_methods(peaks.index) if m in METHODS and parse_method(m)[1] == baseline]
+    candidates = [m for m in order_methods(peaks.index) if m in methods.names() and parse_method(m)[1] == baseline]
     return sorted(candidates, key=lambda m: -peaks[m])[:n]
 
 
@@ -395,7 +366,7 @@ def method_auc(x, meta_table: pd.DataFrame, labels, train, test,
     -------
     DataFrame
         Columns ``method``, ``label``, ``n_significant`` and ``auc`` (NaN when the method finds
-        nothing), in :data:`METHODS` order, then a reference row ``"all-features"`` whose model
+        nothing), in table order (:func:`eigflow_arms.common.methods.order`), then a reference row ``"all-features"`` whose model
         uses every meta-feature.
     """
     x, labels, train, test = _check_task(x, meta_table, labels, train, test)
@@ -407,7 +378,7 @@ def method_auc(x, meta_table: pd.DataFrame, labels, train, test,
         chosen = table.loc[table["significant"].astype(bool), "feature"]
         rows.append((method, method_label(method), len(chosen),
                      _subset_auc(x, labels, train, test, _member_columns(codes, meta, chosen))))
-    rows.append((ALL_FEATURES, method_label(ALL_FEATURES), len(meta),
+    rows.append((ALL_FEATURES, "all features", len(meta),
                  _subset_auc(x, labels, train, test, np.arange(x.shape[1]))))
     return pd.DataFrame(rows, columns=["method", "label", "n_significant", "auc"])
 
@@ -420,7 +391,7 @@ def overlap_table(significance: Mapping[str, pd.DataFrame], methods=None) -> pd.
     Returns
     -------
     DataFrame
-        One row per ordered pair (diagonal included), in :data:`METHODS` order: ``method_a``,
+        One row per ordered pair (diagonal included), in table order (:func:`eigflow_arms.common.methods.order`): ``method_a``,
         ``method_b``, ``n_a``, ``n_b``, ``shared`` and ``jaccard`` (shared / union; NaN when
         both sets are empty).
     """

@@ -3,8 +3,8 @@
 Every function takes the tidy tables of :mod:`eigflow_arms.splicing.evaluate` (or
 :func:`eigflow_arms.splicing.stability.stability_table`) plus the two output paths (PNG and PDF)
 and returns nothing. Methods keep one colour per path (simple gradients grey, Deep SHAP
-black), one line style per baseline, and the order of :data:`~eigflow_arms.splicing.evaluate.METHODS`
-in every figure.
+black), one line style per baseline, and the table order of :mod:`eigflow_arms.common.methods`
+in every figure; a path or baseline registered in the library appears in each of them.
 """
 from __future__ import annotations
 
@@ -12,54 +12,35 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from eigflow.baselines import BASELINES
-from eigflow.paths import PATHS
+from eigflow import BASELINES, PATHS
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from eigflow_arms.common import methods as registry
 from eigflow_arms.common.figures import save_figure
+from eigflow_arms.common.methods import DEEP_SHAP, SIMPLE_GRADIENTS
+from eigflow_arms.common.methods import label as method_label
+from eigflow_arms.common.methods import order as order_methods
+from eigflow_arms.common.methods import parse as parse_method
 
-from .evaluate import (
-    ALL_FEATURES,
-    DEEP_SHAP,
-    METHODS,
-    PANELS,
-    PAPER_N_META,
-    SIMPLE_GRADIENTS,
-    fig3e_methods,
-    method_label,
-    order_methods,
-    parse_method,
-)
+from .evaluate import ALL_FEATURES, PAPER_N_META, fig3e_methods, panel
 
 __all__ = ["method_color", "fig3a", "fig3b", "fig3c", "fig3d", "fig3e", "fig3f", "fig3g",
            "figS3", "figS7", "figS8", "figS9", "figS10", "fig_ground_truth"]
 
-PATH_COLORS = dict(zip(PATHS, ["#1b9e77", "#d95f02", "#7570b3", "#e7298a"]))  # H-L-IG: the paper's orange (Fig. 3f)
-OTHER_COLORS = {SIMPLE_GRADIENTS: "#9e9e9e", DEEP_SHAP: "#252525", ALL_FEATURES: "#636363"}
-BASELINE_STYLES = dict(zip(BASELINES, [":", "--", "-.", "-", (0, (5, 1.5)), (0, (1, 1.5))]))
+ALL_FEATURES_COLOR = "#636363"
 RANDOM_COLOR = "#9e9e9e"  # the paper's grey (Fig. 3f)
 MARK = 0.3  # x offset of the paper's count from its bar's tick (the bar sits left of the tick)
 METRIC_COLORS = {"precision": "#4575b4", "recall": "#fdae61", "f1": "#d73027"}
-# Supp. S9 shows a few methods: H-L-IG, the most robust path, with every baseline, and the
-# two non-IG comparisons.
-FIGS9_METHODS = [SIMPLE_GRADIENTS, *(f"H-L-IG.{baseline}" for baseline in BASELINES), DEEP_SHAP]
 
 
 def method_color(method: str) -> str:
     """The colour of a method's path (simple gradients, Deep SHAP and 'all features' their own)."""
-    if method in OTHER_COLORS:
-        return OTHER_COLORS[method]
-    return PATH_COLORS[parse_method(method)[0]]
-
-
-def _line_style(method: str):
-    baseline = parse_method(method)[1] if method in METHODS else None
-    return BASELINE_STYLES.get(baseline, "-")
+    return ALL_FEATURES_COLOR if method == ALL_FEATURES else registry.color(method)
 
 
 def _by_method(table: pd.DataFrame, methods, figure: str) -> pd.DataFrame:
-    """Rows of ``table`` for ``methods`` present in it, in METHODS order; fails when none is."""
+    """Rows of ``table`` for ``methods`` present in it, in table order; fails when none is."""
     present = [m for m in order_methods(methods) if m in set(table["method"])]
     if not present:
         raise ValueError(f"{figure}: the table has none of the methods {list(methods)}")
@@ -118,12 +99,12 @@ def _paper_marks(ax, x: np.ndarray, table: pd.DataFrame) -> list:
     return handles
 
 
-def _count_panel(counts: pd.DataFrame, panel: str, title: str, png, pdf) -> None:
+def _count_panel(counts: pd.DataFrame, name: str, title: str, png, pdf) -> None:
     """Bars of % significant meta-features (counts on top); the paper's count where it states one.
 
     Percentages make a simulation with fewer meta-features comparable to the paper's 781.
     """
-    table = _by_method(counts, PANELS[panel], panel)
+    table = _by_method(counts, panel(name), name)
     x = np.arange(len(table))
     n_tested = int(table["n_tested"].max())
     pct = 100 * table["n_significant"].to_numpy(float) / table["n_tested"].to_numpy(float)
@@ -175,7 +156,7 @@ def _enrichment_lines(ax, curves: pd.DataFrame, methods, label=method_label) -> 
         curve = curves[curves["method"] == method]
         if len(curve):
             ax.step(curve["k"], curve["neglog10_p"], where="post", color=method_color(method),
-                    ls=_line_style(method), lw=1.8, label=f"{label(method)} ({len(curve)})")
+                    ls=registry.line_style(method), lw=1.8, label=f"{label(method)} ({len(curve)})")
 
 
 def _enrichment_axes(ax) -> None:
@@ -218,7 +199,13 @@ def figS10(curves: pd.DataFrame, png, pdf) -> None:
     """
     present = set(curves["method"])
     references = [m for m in (SIMPLE_GRADIENTS, DEEP_SHAP) if m in present]
-    fig, axes = plt.subplots(2, 3, figsize=(13, 7.5), sharex=True, sharey=True, layout="constrained")
+    # One panel per registered baseline, three to a row.
+    ncols = min(3, len(BASELINES))
+    nrows = -(-len(BASELINES) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(13 * ncols / 3, 3.75 * nrows), sharex=True,
+                             sharey=True, squeeze=False, layout="constrained")
+    for ax in axes.flat[len(BASELINES):]:
+        ax.set_visible(False)
     for ax, baseline in zip(axes.flat, BASELINES):
         methods = [f"{path}.{baseline}" for path in PATHS]
         _enrichment_lines(ax, curves, methods + references,
@@ -293,15 +280,15 @@ def fig3g(table: pd.DataFrame, png, pdf) -> None:
         ax.annotate(text, (xi, y), xytext=(0, 2), textcoords="offset points", ha="center",
                     va="bottom", fontsize=7, rotation=90)
     if len(reference):
-        ax.axhline(float(reference["auc"].iloc[0]), color=OTHER_COLORS[ALL_FEATURES], ls="--",
+        ax.axhline(float(reference["auc"].iloc[0]), color=ALL_FEATURES_COLOR, ls="--",
                    label=f"all {int(reference['n_significant'].iloc[0])} meta-features")
     ax.set_ylim(bottom, 1.04)
     _method_ticks(ax, table["label"], rotation=60, fontsize=8)
     ax.set_ylabel("test AUC-ROC")
     ax.set_title("Differential inclusion in hippocampus: AUC-ROC on each method's significant\n"
                  "meta-features (number of meta-features above each bar)")
-    ax.legend(handles=[Patch(color=c, label=p) for p, c in PATH_COLORS.items()]
-              + [Patch(color=OTHER_COLORS[m], label=method_label(m)) for m in (SIMPLE_GRADIENTS, DEEP_SHAP)]
+    ax.legend(handles=[Patch(color=registry.path_color(p), label=p) for p in PATHS]
+              + [Patch(color=method_color(m), label=method_label(m)) for m in (SIMPLE_GRADIENTS, DEEP_SHAP)]
               + ax.get_legend_handles_labels()[0], loc="upper left", bbox_to_anchor=(1.01, 1.0),
               fontsize=8, frameon=False)
     save_figure(fig, png, pdf)
@@ -330,7 +317,7 @@ def figS7(counts: pd.DataFrame, png, pdf) -> None:
 
     ``counts`` is :func:`~eigflow_arms.splicing.evaluate.count_table` output.
     """
-    table = _by_method(counts, PANELS["figS7"], "figS7").set_index(["path", "baseline"])
+    table = _by_method(counts, panel("figS7"), "figS7").set_index(["path", "baseline"])
     paths = [p for p in PATHS if p in table.index.get_level_values("path")]
     baselines = [b for b in BASELINES if b in table.index.get_level_values("baseline")]
     cells = table.reindex(pd.MultiIndex.from_product([paths, baselines]))
@@ -388,7 +375,9 @@ def figS9(pvalues: pd.DataFrame, calibration: pd.DataFrame, png, pdf, methods=No
     """
     present = set(pvalues["method"])
     if methods is None:
-        methods = [m for m in FIGS9_METHODS if m in present] or order_methods(present)[:8]
+        # H-L-IG, the most robust path, with every baseline, and the two non-IG comparisons.
+        shown = [SIMPLE_GRADIENTS, *registry.eig_methods(paths=["H-L-IG"]), DEEP_SHAP]
+        methods = [m for m in shown if m in present] or order_methods(present)[:8]
     summary = _by_method(calibration, methods, "figS9").set_index("method")
     methods = list(summary.index)
     ncols = min(4, len(methods))
@@ -420,7 +409,7 @@ def figS9(pvalues: pd.DataFrame, calibration: pd.DataFrame, png, pdf, methods=No
 
 def _grouped_positions(methods) -> tuple[np.ndarray, list[tuple[float, float, str]]]:
     """x positions with a gap between baseline groups, and each group's (start, end, name)."""
-    groups = [parse_method(m)[1] if m in METHODS else None for m in methods]
+    groups = [parse_method(m)[1] if m in registry.names() else None for m in methods]
     names = [g or method_label(m) for g, m in zip(groups, methods)]
     x, spans, position = [], [], 0.0
     for i, name in enumerate(names):

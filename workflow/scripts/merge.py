@@ -1,8 +1,8 @@
 import numpy as np
-from eigflow_arms.common import io, jobs, shards
+from eigflow_arms.common import io, jobs, stage
 
 log = jobs.setup_logging(snakemake.log[0])
-merged = shards.merge_shards([io.load_npz(f) for f in snakemake.input])
+merged = stage.load_set(snakemake.input, snakemake.wildcards.sampleset)
 log.info("%d samples", len(merged["index"]))
 if "completeness_error" in merged:
     error = merged["completeness_error"]

@@ -1,0 +1,240 @@
+"""The attribution stage every arm shares: sample sets -> graph -> shards -> merge -> significance.
+
+Five rules keyed by ``{arm}`` (``workflow/rules/attribution.smk``), one script each. What
+differs between arms is an adapter, a subclass of :class:`Arm` found by name in
+:data:`ADAPTERS`: it names the files each job reads, the settings that go into the rules'
+params (so that changing one reruns what depends on it), and, inside the job, loads the
+data and the model and explains one shard.
+
+Files (``{exp}`` is the arm's experiment id: a method, or a model and a method):
+
+- ``results/{arm}/sample_sets.npz``: :data:`SAMPLE_SETS` as pool row indices.
+- ``results/{arm}/graphs/{model}.{space}.npz``: a :class:`eigflow.NeighborGraph`.
+- ``results/{arm}/attributions/{exp}/shard{shard}.npz``: every sample set the experiment
+  needs, keys ``"{set}.{array}"`` (arrays as :func:`eigflow_arms.common.shards.attribute_shard`).
+- ``results/{arm}/attributions/{exp}/{set}.npz``: one set, shards concatenated (for figures).
+- ``results/{arm}/significance/{exp}.tsv``: Algorithm 1 per contrast: a ``contrast`` column
+  (``interest``: the class of interest vs the null set; ``calibration``: a second random
+  set vs the null set, where the experiment has one), then :data:`eigflow.significance`'s.
+"""
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from pathlib import Path
+
+import pandas as pd
+from eigflow import PATHS, significance
+
+from . import io
+from .methods import parse
+from .shards import SAMPLE_SETS, merge_shards, shard_rows
+
+__all__ = ["Arm", "ADAPTERS", "adapter", "CONTRASTS", "attribute_shards", "load_set",
+           "significance_table", "read_significance"]
+
+# contrast -> the set tested against the null set
+CONTRASTS = {"interest": "interest", "calibration": "null2"}
+
+# arm -> "module:class"; imported on first use, so the rules' start-up imports no arm code.
+ADAPTERS = {
+    "mnist": "eigflow_arms.mnist.adapter:MnistArm",
+    "splicing": "eigflow_arms.splicing.adapter:SplicingArm",
+    "liver": "eigflow_arms.liver.adapter:LiverArm",
+}
+
+
+class Arm:
+    """What the shared stage asks of an arm. Subclasses override the methods that raise.
+
+    The first group runs when Snakemake builds the DAG (file names and params); the second
+    inside a job, on the files and params that the rule gave it.
+    """
+
+    name = ""
+    figures: tuple[str, ...] = ()  # the figures (rules, report captions, tables) of the arm
+    tables: tuple[str, ...] = ()   # tables of results/tables/ beside the figures'
+
+    def __init__(self, config: dict):
+        self.config = config
+
+    # -- the DAG -------------------------------------------------------------------------
+    def check(self) -> None:
+        """Refuse, naming the config key, a method that no registry knows (before any job)."""
+
+    def targets(self) -> list[str]:
+        """The figures a run of this arm makes (some need inputs a configuration may lack)."""
+        return list(self.figures)
+
+    def experiments(self) -> list[str]:
+        """Every experiment id the arm's figures read."""
+        raise NotImplementedError
+
+    def method(self, exp: str) -> str:
+        """The method id (:mod:`eigflow_arms.common.methods`) of an experiment."""
+        return exp
+
+    def model_name(self, exp: str) -> str:
+        raise NotImplementedError
+
+    def shards(self) -> int:
+        raise NotImplementedError
+
+    def sets_of(self, exp: str) -> tuple[str, ...]:
+        """The sample sets an experiment attributes (null2 only where calibration is read)."""
+        return SAMPLE_SETS
+
+    def files(self, exp: str) -> dict:
+        """Input files of an attribution shard: at least ``data``, ``sets``, ``model``."""
+        raise NotImplementedError
+
+    def graph_file(self, exp: str):
+        """The k-NN graph an experiment's path walks, or [] when its path needs none."""
+        path = parse(self.method(exp))[0]
+        if path is None or PATHS[path].route != "graph":
+            return []
+        return f"results/{self.graph_arm}/graphs/{self.model_name(exp)}.{PATHS[path].space}.npz"
+
+    @property
+    def graph_arm(self) -> str:
+        """The arm whose graph rule builds this arm's graphs (an arm may reuse another's)."""
+        return self.name
+
+    def graph_files(self, model: str) -> dict:
+        """Inputs of the graph rule: ``data`` and ``model``."""
+        raise NotImplementedError
+
+    def graph_params(self) -> dict:
+        raise NotImplementedError
+
+    def attribution_params(self, exp: str) -> dict:
+        raise NotImplementedError
+
+    def sample_set_files(self) -> dict:
+        raise NotImplementedError
+
+    def sample_set_params(self) -> dict:
+        raise NotImplementedError
+
+    def significance_files(self, exp: str) -> dict:
+        """Extra inputs of Algorithm 1 (meta-feature groups), beside the shards."""
+        return {}
+
+    def significance_params(self, exp: str) -> dict:
+        raise NotImplementedError
+
+    # -- inside jobs ---------------------------------------------------------------------
+    def sample_sets(self, files, params: dict) -> dict:
+        raise NotImplementedError
+
+    def graph_points(self, files, params: dict, space: str):
+        """(training points, autoencoder or None) of the graph in ``space``."""
+        raise NotImplementedError
+
+    def explainer(self, files, params: dict, exp: str, device: str):
+        """``explain(index, label) -> arrays``: one shard's attributions of pool rows ``index``."""
+        raise NotImplementedError
+
+    def load_graph(self, files, exp: str, autoencoder):
+        """The experiment's graph (``files.graph``), in latent space through ``autoencoder`` for
+        a latent path; None when its path walks no graph."""
+        if not files.graph:
+            return None
+        from eigflow import NeighborGraph
+
+        latent = PATHS[parse(self.method(exp))[0]].space == "latent"
+        return NeighborGraph.load(files.graph, autoencoder=autoencoder if latent else None)
+
+    def groups(self, files, params: dict, exp: str):
+        """The meta-feature of each feature for Algorithm 1, or None (features alone)."""
+        return None
+
+
+def load_plugins(config: dict) -> None:
+    """Import the config's ``plugins``: Python files (``*.py``, relative to the working
+    directory) or module names that register paths and baselines with the library
+    (:func:`eigflow.register_path`, :func:`eigflow.register_baseline`) or explainers here.
+
+    Called wherever the registries are read -- when Snakemake builds the DAG and in every
+    job -- so a registered method is planned, run and drawn like the paper's.
+    """
+    for plugin in config.get("plugins", []):
+        if plugin in _LOADED:
+            continue
+        if plugin.endswith(".py"):
+            if not Path(plugin).is_file():
+                raise FileNotFoundError(f"config plugins: {plugin} does not exist (paths are relative "
+                                        f"to the working directory, {Path.cwd()})")
+            spec = importlib.util.spec_from_file_location(Path(plugin).stem, plugin)
+            spec.loader.exec_module(importlib.util.module_from_spec(spec))
+        else:
+            importlib.import_module(plugin)
+        _LOADED.add(plugin)
+
+
+_LOADED: set = set()
+
+
+def adapter(name: str, config: dict) -> Arm:
+    """The adapter of arm ``name`` for this ``config`` (its plugins loaded first)."""
+    if name not in ADAPTERS:
+        raise ValueError(f"unknown arm {name!r}; arms are {', '.join(ADAPTERS)}")
+    load_plugins(config)
+    module, _, cls = ADAPTERS[name].partition(":")
+    return getattr(importlib.import_module(module), cls)(config)
+
+
+def attribute_shards(arm: Arm, files, params: dict, exp: str, shard: int, device: str, log) -> dict:
+    """One shard of every sample set of ``exp``, as the arrays of a shard file."""
+    sets = io.load_npz(files.sets)
+    explain = arm.explainer(files, params, exp, device)
+    out = {}
+    for name in arm.sets_of(exp):
+        index = shard_rows(sets, name, arm.shards(), shard)
+        log.info("device %s; %s %s, %s set shard %d/%d (%d samples)", device, arm.name, exp, name,
+                 shard, arm.shards(), len(index))
+        arrays = explain(index, f"{exp} {name} shard {shard}")
+        out.update({f"{name}.{key}": value for key, value in arrays.items()})
+    return out
+
+
+def load_set(shard_files, name: str) -> dict:
+    """Sample set ``name`` of an experiment, its shards concatenated in shard order."""
+    shards = []
+    for path in shard_files:
+        arrays = io.load_npz(path)
+        prefix = f"{name}."
+        shards.append({key[len(prefix):]: value for key, value in arrays.items() if key.startswith(prefix)})
+    if not shards[0]:
+        raise ValueError(f"{shard_files[0]} holds no {name!r} sample set; its experiment attributes "
+                         f"only {sorted({k.split('.')[0] for k in io.load_npz(shard_files[0])})}")
+    return merge_shards(shards)
+
+
+def significance_table(arm: Arm, shard_files, files, params: dict, exp: str, log) -> pd.DataFrame:
+    """Algorithm 1 for every contrast the experiment's sample sets allow."""
+    sets = {name: load_set(shard_files, name)["attributions"] for name in arm.sets_of(exp)}
+    groups = arm.groups(files, params, exp)
+    tables = []
+    for contrast, tested in CONTRASTS.items():
+        if tested not in sets:
+            continue
+        table = significance(sets[tested], sets["null"], groups=groups, fwer=params["fwer"],
+                             alpha=params["alpha"])
+        log.info("%s %s: %d of %d features significant", exp, contrast, int(table.significant.sum()),
+                 len(table))
+        tables.append(table.assign(contrast=contrast))
+    table = pd.concat(tables, ignore_index=True)
+    return table[["contrast", *table.columns[:-1]]]
+
+
+def read_significance(path, contrast: str = "interest") -> pd.DataFrame:
+    """One contrast of a significance file, as :func:`eigflow.significance` returned it."""
+    table = io.read_tsv(path)
+    chosen = table[table["contrast"] == contrast]
+    if chosen.empty:
+        raise ValueError(f"{path} has no {contrast!r} contrast (it has "
+                         f"{sorted(set(table['contrast']))}); the experiment's sample sets lack "
+                         f"{CONTRASTS[contrast]!r}")
+    return chosen.drop(columns="contrast").reset_index(drop=True)
+

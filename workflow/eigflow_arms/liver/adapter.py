@@ -1,0 +1,28 @@
+"""The liver arm's adapter to the shared attribution stage: the splicing arm's, with the
+liver's class of interest (cassette exons changing in the liver against at least
+``liver.min_tissues`` tissues), its own sample sets, shards and methods, and the splicing
+arm's data, model and graphs."""
+from __future__ import annotations
+
+from eigflow_arms.common import methods
+from eigflow_arms.splicing.adapter import SplicingArm
+
+
+class LiverArm(SplicingArm):
+    name = "liver"
+    section = "liver"
+    figures = ("fig4a", "fig4b", "fig4c", "fig4d", "fig4e", "figS11", "figS12")
+    tables = ()
+
+    def check(self) -> None:
+        for method in self.experiments():
+            methods.check(method, "liver.methods")
+
+    def targets(self) -> list[str]:
+        return list(self.figures)
+
+    def experiments(self) -> list[str]:
+        return list(self.settings.get("methods", []))
+
+    def min_tissues(self) -> int:
+        return self.settings.get("min_tissues")
