@@ -117,6 +117,19 @@ def test_overlap_test_counts_and_fisher():
     assert result["odds_ratio"] == pytest.approx(odds) and result["p"] == pytest.approx(p)
 
 
+def test_every_drawn_set_has_one_label_and_colour(run):
+    # Fig. 4 panels of both figure modules name and colour the sets from these tables.
+    from eigflow_arms.liver import arm
+    from eigflow_arms.liver.motifs import maps
+
+    sets = {name for name in [*run["liver"], *run["knockout"]] if name not in ("quantified", "dpsi")}
+    assert set(exon_sets.SET_LABELS) == set(exon_sets.SET_COLORS) == sets
+    assert len(set(exon_sets.SET_LABELS.values())) == len(sets)
+    drawn = {*arm.FIGS12_SETS, *(name for pair in arm.FIG4D_COMPARISONS for name in pair),
+             *(name for _, names, _ in (*maps.FIG4C_PANELS, *maps.FIGS11_PANELS) for name in names)}
+    assert drawn <= sets
+
+
 # --- knockout ---------------------------------------------------------------------------------
 
 def test_knockout_regulated_exons_carry_planted_a1cf_sites(run):

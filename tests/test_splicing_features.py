@@ -336,3 +336,7 @@ def test_score_methods_on_a_constructed_case():
     assert np.isnan(table.loc["none", "precision"])
     assert table.loc["none", ["recall", "f1"]].tolist() == [0, 0]
     assert table.loc["none", "auprc"] < 0.5                         # truth ranked last
+    # Nothing planted: recall and AUPRC are undefined, not 0.
+    nothing = T.score_methods({"some": {"t0"}}, {"some": names}, truth.assign(truth=False)).iloc[0]
+    assert nothing["precision"] == 0 and nothing["f1"] == 0
+    assert np.isnan(nothing["recall"]) and np.isnan(nothing["auprc"])

@@ -89,6 +89,27 @@ def test_autoencoder_logs_one_line_per_epoch(low_rank):
     assert len(lines) == 3 and all("loss" in line and line.endswith("s") for line in lines)
 
 
+@pytest.mark.parametrize("variational", [False, True])
+def test_autoencoder_checkpoint_keys_and_loss(variational):
+    # Bundles are loaded by key, so the shared autoencoder base must keep these names.
+    torch.manual_seed(0)
+    ae = Autoencoder(8, [6], 3, variational)
+    heads = ["mu.weight", "mu.bias", *(["logvar.weight", "logvar.bias"] if variational else [])]
+    assert list(ae.state_dict()) == ["encoder.0.weight", "encoder.0.bias", *heads, "decoder.0.weight",
+                                     "decoder.0.bias", "decoder.2.weight", "decoder.2.bias"]
+    x = torch.rand(5, 8, generator=torch.Generator().manual_seed(1))
+    torch.manual_seed(2)
+    loss = ae.negative_elbo(x)
+    torch.manual_seed(2)
+    logits, mu, logvar = ae(x)
+    expected = torch.nn.functional.binary_cross_entropy_with_logits(logits, x, reduction="sum") / 5
+    if variational:
+        expected = expected + 0.5 * (mu ** 2 + logvar.exp() - 1 - logvar).sum() / 5
+    else:
+        assert logvar is None and torch.equal(logits, ae.decoder(ae.encode(x)))
+    torch.testing.assert_close(loss, expected)
+
+
 # -------------------------------------------------------------------------------------- targets
 
 

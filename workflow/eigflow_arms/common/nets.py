@@ -1,10 +1,12 @@
-"""Building blocks every model family uses: plain MLP stacks and the mini-batch training loop."""
+"""Building blocks every model family uses: plain MLP stacks, the (variational) autoencoder
+both arms train, and the mini-batch training loop."""
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 
@@ -17,6 +19,84 @@ def mlp(sizes: Iterable[int]) -> list[nn.Module]:
         if i < len(sizes) - 2:
             layers.append(nn.ReLU())
     return layers
+
+
+class VariationalAutoencoder(nn.Module):
+    """Gaussian-posterior autoencoder with a Bernoulli decoder, trained on the negative ELBO.
+
+    Subclasses build ``encoder``, ``mu``, ``logvar`` and ``decoder`` in that order (their
+    parameters draw from torch's RNG as they are created, so the order fixes the
+    initialisation); ``logvar = None`` makes a plain autoencoder, whose latent code is the
+    mean and whose loss is the reconstruction term alone. Subclasses whose encoder or decoder
+    expects another layout override :meth:`_features` or :meth:`_logits`.
+
+    The output sigmoid is a module, not a functional call, because shap's DeepExplainer
+    rewrites gradients only through modules.
+
+    Parameters
+    ----------
+    latent_dim : int
+        Size of the latent space.
+    """
+
+    def __init__(self, latent_dim: int):
+        super().__init__()
+        self.latent_dim = int(latent_dim)
+        self.output = nn.Sigmoid()
+
+    def _features(self, x: torch.Tensor) -> torch.Tensor:
+        """Encoder activations the ``mu``/``logvar`` heads read: x (n, ...) -> (n, width)."""
+        return self.encoder(x)
+
+    def _logits(self, z: torch.Tensor) -> torch.Tensor:
+        """Reconstruction logits: z (n, latent_dim) -> (n, d)."""
+        return self.decoder(z)
+
+    def encode(self, x: torch.Tensor) -> torch.Tensor:
+        """Latent mean (deterministic): x (n, ...) -> (n, latent_dim)."""
+        return self.mu(self._features(x))
+
+    def decode(self, z: torch.Tensor) -> torch.Tensor:
+        """Reconstruction: z (n, latent_dim) -> (n, d) in [0, 1]."""
+        return self.output(self._logits(z))
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
+        """One training pass; a VAE decodes a reparameterised sample, a plain autoencoder the mean.
+
+        Returns
+        -------
+        recon_logits : (n, d)
+            Bernoulli logits of the reconstruction (``sigmoid`` gives :meth:`decode`'s output);
+            logits rather than probabilities so the BCE loss is computed stably.
+        mu : (n, latent_dim)
+            Posterior mean.
+        logvar : (n, latent_dim) or None
+            Posterior log-variance; None for a plain autoencoder.
+        """
+        h = self._features(x)
+        mu = self.mu(h)
+        if self.logvar is None:
+            return self._logits(mu), mu, None
+        logvar = self.logvar(h)
+        return self._logits(mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)), mu, logvar
+
+    def negative_elbo(self, x: torch.Tensor) -> torch.Tensor:
+        """Mean per-row summed BCE (+ KL to N(0, I) for a VAE) of one stochastic pass.
+
+        Parameters
+        ----------
+        x : (n, d) tensor
+            Targets in [0, 1], laid out as :meth:`_logits` returns them.
+
+        Returns
+        -------
+        scalar tensor
+        """
+        logits, mu, logvar = self(x)
+        loss = F.binary_cross_entropy_with_logits(logits, x, reduction="sum")
+        if logvar is not None:
+            loss = loss - 0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
+        return loss / len(x)
 
 
 def fit(

@@ -2,8 +2,8 @@
 
 Every function takes a tidy table (or dict) of :mod:`eigflow_arms.liver.exon_sets`,
 :mod:`eigflow_arms.splicing.expression` or :mod:`eigflow_arms.liver.clip.sites` plus the two output paths
-(PNG and PDF) and returns nothing. Each exon set keeps one colour and label in every figure
-(liver sets warm, A1CF knockout sets red/grey, reference sets cool).
+(PNG and PDF) and returns nothing. Exon sets take their label and colour from
+:data:`eigflow_arms.liver.exon_sets.SET_LABELS` and ``SET_COLORS``, as in the motif maps.
 """
 from __future__ import annotations
 
@@ -15,18 +15,11 @@ from matplotlib.patches import Circle
 
 from eigflow_arms.common.figures import save_figure
 from eigflow_arms.liver.clip.sites import REGIONS
+from eigflow_arms.liver.exon_sets import SET_COLORS, SET_LABELS
 from eigflow_arms.liver.motifs.maps import running_mean
 
-__all__ = ["SET_LABELS", "SET_COLORS", "fig4b", "fig4d", "fig4e", "figS12"]
+__all__ = ["fig4b", "fig4d", "fig4e", "figS12"]
 
-SET_LABELS = {"changing": "liver alternative", "increased": "liver included",
-              "decreased": "liver excluded", "other_alternative": "alternative in other tissues",
-              "non_changing": "non-changing in liver", "regulated": "A1CF regulated",
-              "enhanced": "A1CF enhanced", "repressed": "A1CF repressed",
-              "non_regulated": "A1CF non-regulated"}
-SET_COLORS = {"changing": "#e66101", "increased": "#d7301f", "decreased": "#2b8cbe",
-              "other_alternative": "#4575b4", "non_changing": "#41b6c4", "regulated": "#b2182b",
-              "enhanced": "#ef6548", "repressed": "#6baed6", "non_regulated": "#878787"}
 HIGHLIGHT, MUTED = "#e66101", "#bdbdbd"
 REGION_LABELS = {"upstream": "300 nt\nupstream", "exon": "alternative\nexon",
                  "downstream": "300 nt\ndownstream", "any": "any"}
@@ -103,7 +96,7 @@ def fig4d(table: pd.DataFrame, png, pdf) -> None:
     save_figure(fig, png, pdf)
 
 
-def fig4e(counts: dict, png, pdf, labels=("liver alternative", "A1CF regulated")) -> None:
+def fig4e(counts: dict, png, pdf, labels=(SET_LABELS["changing"], SET_LABELS["regulated"])) -> None:
     """Fig. 4e: Venn diagram of two exon sets within a universe, with the Fisher test.
 
     ``counts``: :func:`eigflow_arms.liver.exon_sets.overlap_test` output (a_only, both, b_only,

@@ -28,11 +28,28 @@ import pandas as pd
 from eigflow_arms.splicing import majiq
 from eigflow_arms.splicing.majiq import changing_calls
 
-__all__ = ["SETS", "liver_sets", "liver_sets_from_voila", "sets_table", "overlap_test"]
+__all__ = ["SETS", "SET_LABELS", "SET_COLORS", "liver_sets", "liver_sets_from_voila", "sets_table",
+           "overlap_test"]
 
 log = logging.getLogger(__name__)
 
 SETS = ("changing", "increased", "decreased", "other_alternative", "non_changing", "quantified")
+
+# The knockout's sets (eigflow_arms.liver.knockout.knockout_sets) are here too: Fig. 4 and
+# supp. S11/S12 draw both kinds side by side, and one table keeps every panel naming and
+# colouring a set the same way. Labels follow the paper's wording.
+SET_LABELS = {"changing": "liver alternative", "increased": "liver included",
+              "decreased": "liver excluded", "other_alternative": "alternative in other tissues",
+              "non_changing": "non-changing in liver", "regulated": "A1CF-regulated",
+              "enhanced": "A1CF-enhanced", "repressed": "A1CF-repressed",
+              "non_regulated": "A1CF non-regulated"}
+# The colours the paper's text names: liver alternative orange against A1CF-regulated cyan
+# (Fig. 4c) and other tissues' blue (S11a); included and enhanced red, excluded and repressed
+# blue (S12c). The references are grey.
+SET_COLORS = {"changing": "#e66101", "increased": "#d7301f", "decreased": "#2166ac",
+              "other_alternative": "#4393c3", "non_changing": "#969696",
+              "regulated": "#01a9b4", "enhanced": "#8c2d04", "repressed": "#08306b",
+              "non_regulated": "#252525"}
 
 
 def liver_sets(dpsi: np.ndarray, p_change: np.ndarray, event_type, tissues, tissue: str = "liver",

@@ -1,7 +1,8 @@
 """Figures of the liver program: paper Fig. 4a (Tomtom logos), Fig. 4c and supp. S11 (motif maps).
 
 Every function takes arrays or the tidy tables of :mod:`eigflow.motifs` plus the two output
-paths (PNG and PDF) and returns nothing. Each exon set keeps one colour in every panel.
+paths (PNG and PDF) and returns nothing. Exon sets take their label and colour from
+:data:`eigflow_arms.liver.exon_sets.SET_LABELS` and ``SET_COLORS``, as in the binding figures.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from matplotlib.textpath import TextPath
 from matplotlib.transforms import Affine2D
 
 from eigflow_arms.common.figures import save_figure
+from eigflow_arms.liver.exon_sets import SET_COLORS, SET_LABELS
 from eigflow_arms.liver.motifs.maps import (
     FIG4C_PANELS,
     FIGS11_PANELS,
@@ -24,19 +26,10 @@ from eigflow_arms.liver.motifs.maps import (
 from eigflow_arms.liver.motifs.pssm import information_content
 from eigflow_arms.splicing.sequence import ALPHABET
 
-__all__ = ["SET_COLORS", "SET_LABELS", "fig4a", "fig4c", "figS11"]
+__all__ = ["fig4a", "fig4c", "figS11"]
 
 LETTER_COLORS = dict(zip(ALPHABET, ["#109648", "#255c99", "#f7b32b", "#d62839"]))
 _FONT = FontProperties(family="DejaVu Sans", weight="bold")
-SET_COLORS = {"changing": "#e66101", "increased": "#d7301f", "decreased": "#2166ac",
-              "other_alternative": "#4393c3", "non_changing": "#969696",
-              "regulated": "#01a9b4", "enhanced": "#8c2d04", "repressed": "#08306b",
-              "non_regulated": "#252525"}
-SET_LABELS = {"changing": "changing in liver", "increased": "higher inclusion in liver",
-              "decreased": "lower inclusion in liver", "other_alternative": "alternative in other tissues",
-              "non_changing": "not changing in liver", "regulated": "A1CF regulated (KO)",
-              "enhanced": "A1CF enhanced", "repressed": "A1CF repressed",
-              "non_regulated": "A1CF non-regulated"}
 REGION_LABELS = {"C1_5ss": "5' splice site of C1", "A_3ss": "3' splice site of A",
                  "A_5ss": "5' splice site of A", "C2_3ss": "3' splice site of C2"}
 ALPHA = 0.05

@@ -18,7 +18,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from eigflow_arms.common.io import atomic_path
-from eigflow_arms.common.nets import fit, mlp
+from eigflow_arms.common.nets import VariationalAutoencoder, fit, mlp
 
 __all__ = [
     "KINDS",
@@ -56,36 +56,7 @@ def _flat(x: torch.Tensor) -> torch.Tensor:
     return x.reshape(x.shape[0], N_PIXELS)
 
 
-class _Autoencoder(nn.Module):
-    """Shared VAE logic; subclasses provide ``_features`` (x -> h), ``mu``/``logvar`` heads
-    and ``_logits`` (z -> flat pixel logits)."""
-
-    def encode(self, x: torch.Tensor) -> torch.Tensor:
-        """Latent mean (deterministic). x: (n, 784), (n, 28, 28) or (n, 1, 28, 28) -> (n, latent_dim)."""
-        return self.mu(self._features(x))
-
-    def decode(self, z: torch.Tensor) -> torch.Tensor:
-        """Pixel probabilities. z: (n, latent_dim) -> (n, 784) in [0, 1]."""
-        return torch.sigmoid(self._logits(z))
-
-    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """One stochastic pass for training.
-
-        Returns
-        -------
-        recon_logits : (n, 784)
-            Bernoulli logits of the reconstruction (``sigmoid`` gives :meth:`decode`'s output);
-            logits rather than probabilities so the BCE loss is computed stably.
-        mu, logvar : (n, latent_dim)
-            Parameters of the approximate posterior.
-        """
-        h = self._features(x)
-        mu, logvar = self.mu(h), self.logvar(h)
-        z = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)
-        return self._logits(z), mu, logvar
-
-
-class VAE(_Autoencoder):
+class VAE(VariationalAutoencoder):
     """Dense VAE on flattened pixels with a Bernoulli decoder.
 
     Parameters
@@ -97,9 +68,8 @@ class VAE(_Autoencoder):
     """
 
     def __init__(self, latent_dim: int = 16, hidden: Iterable[int] = (512, 256)):
-        super().__init__()
+        super().__init__(latent_dim)
         hidden = list(hidden)
-        self.latent_dim = latent_dim
         self.encoder = nn.Sequential(*mlp([N_PIXELS, *hidden]), nn.ReLU())
         self.mu = nn.Linear(hidden[-1], latent_dim)
         self.logvar = nn.Linear(hidden[-1], latent_dim)
@@ -108,11 +78,8 @@ class VAE(_Autoencoder):
     def _features(self, x: torch.Tensor) -> torch.Tensor:
         return self.encoder(_flat(x))
 
-    def _logits(self, z: torch.Tensor) -> torch.Tensor:
-        return self.decoder(z)
 
-
-class ConvVAE(_Autoencoder):
+class ConvVAE(VariationalAutoencoder):
     """Convolutional VAE: two stride-2 3x3 convolutions (28 -> 14 -> 7) and their transposes.
 
     Parameters
@@ -122,8 +89,7 @@ class ConvVAE(_Autoencoder):
     """
 
     def __init__(self, latent_dim: int = 16):
-        super().__init__()
-        self.latent_dim = latent_dim
+        super().__init__(latent_dim)
         self.encoder = nn.Sequential(
             nn.Conv2d(1, 16, 3, stride=2, padding=1), nn.ReLU(),
             nn.Conv2d(16, 32, 3, stride=2, padding=1), nn.ReLU(),
@@ -163,7 +129,7 @@ class JointModel(nn.Module):
     (not copy) the encoder weights.
     """
 
-    def __init__(self, encoder_owner: _Autoencoder, classifier: LatentClassifier):
+    def __init__(self, encoder_owner: VAE | ConvVAE, classifier: LatentClassifier):
         super().__init__()
         self.encoder_owner = encoder_owner
         self.classifier = classifier
@@ -211,7 +177,7 @@ def _as_tensor(x) -> torch.Tensor:
 
 
 def train_vae(
-    vae: _Autoencoder,
+    vae: VAE | ConvVAE,
     x_train,
     epochs: int,
     batch_size: int,
@@ -237,14 +203,8 @@ def train_vae(
         Mean per-image loss of each epoch. The model is left in eval mode.
     """
 
-    def loss_fn(x):
-        logits, mu, logvar = vae(x)
-        bce = F.binary_cross_entropy_with_logits(logits, x, reduction="sum")
-        kl = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
-        return (bce + kl) / x.shape[0]
-
     vae.train()
-    losses = fit("vae", (_as_tensor(x_train),), loss_fn, list(vae.parameters()),
+    losses = fit("vae", (_as_tensor(x_train),), vae.negative_elbo, list(vae.parameters()),
                      epochs, batch_size, lr, seed, log)
     vae.eval()
     return losses
@@ -324,7 +284,7 @@ def _resolve(kind: str, config: dict | None) -> dict:
     return {k: list(v) if isinstance(v, (list, tuple)) else v for k, v in {**DEFAULT_CONFIG, **config}.items()}
 
 
-def _architecture(kind: str, cfg: dict) -> tuple[nn.Module, _Autoencoder | None]:
+def _architecture(kind: str, cfg: dict) -> tuple[nn.Module, VAE | ConvVAE | None]:
     """Untrained (logit model, autoencoder) for ``kind``; the caller sets the seed."""
     if kind == "cnn":
         return DigitCNN(), None
@@ -339,7 +299,7 @@ def build_model(
     y_train,
     seed: int,
     log: Callable[[str], None] = print,
-) -> tuple[ClassProbability, _Autoencoder | None, dict]:
+) -> tuple[ClassProbability, VAE | ConvVAE | None, dict]:
     """Build and train one of the paper's digit models.
 
     For ``vae_ffn``/``cvae_ffn`` the (C)VAE is trained on the images first, then only the
@@ -394,7 +354,7 @@ def save_model(
     kind: str,
     config: dict | None,
     model: ClassProbability,
-    autoencoder: _Autoencoder | None,
+    autoencoder: VAE | ConvVAE | None,
 ) -> None:
     """Save a model from :func:`build_model` as state_dict + kind + config, atomically.
 
@@ -409,7 +369,7 @@ def save_model(
         torch.save({"kind": kind, "config": cfg, "state_dict": model.state_dict()}, tmp)
 
 
-def load_model(path: str | os.PathLike) -> tuple[ClassProbability, _Autoencoder | None, str]:
+def load_model(path: str | os.PathLike) -> tuple[ClassProbability, VAE | ConvVAE | None, str]:
     """Load a file written by :func:`save_model`.
 
     Returns

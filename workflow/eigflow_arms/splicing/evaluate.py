@@ -37,6 +37,8 @@ from eigflow_arms.common.methods import label as method_label
 from eigflow_arms.common.methods import order as order_methods
 from eigflow_arms.common.methods import parse as parse_method
 
+from .truth import recovery_scores
+
 __all__ = ["ALL_FEATURES", "PAPER_COUNTS", "PAPER_N_META", "panel", "count_table", "ranking",
            "enrichment_curve", "known_set", "enrichment_table", "best_methods", "fig3e_methods", "auc_curve",
            "method_auc", "overlap_table", "only_in", "calibration_table", "pvalue_table",
@@ -483,15 +485,13 @@ def ground_truth_table(significance: Mapping[str, pd.DataFrame], truth: pd.DataF
     Returns
     -------
     DataFrame
-        One row per method: ``method``, ``label``, ``n_significant``, ``true_positives``,
-        ``precision`` (TP / n_significant; NaN when nothing is significant, since an empty
-        set makes no claim to be right or wrong), ``recall`` (TP / the truth set, planted
-        meta-features missing from the table counted as missed), ``f1`` (2 TP / (n_significant
-        + truth set), which is 0, not NaN, for an empty set), ``auprc`` (average precision
-        of ``score`` against truth over the tested meta-features) and ``chance_auprc`` (the
-        AUPRC of a random ranking: the fraction of tested meta-features that are planted).
+        One row per method: ``method``, ``label``, the scores of
+        :func:`~eigflow_arms.splicing.truth.recovery_scores` (``n_significant``,
+        ``true_positives``, ``precision``, ``recall``, ``f1``, ``auprc``) and ``chance_auprc``
+        (the AUPRC of a random ranking: the fraction of tested meta-features that are planted).
+        Planted meta-features missing from a method's table count as missed in its recall; its
+        AUPRC ranks the tested meta-features by ``score``.
     """
-    from sklearn.metrics import average_precision_score
     if truth is None:
         return pd.DataFrame(columns=GROUND_TRUTH_COLUMNS)
     if score not in ("t", "mean_abs_interest"):
@@ -502,12 +502,7 @@ def ground_truth_table(significance: Mapping[str, pd.DataFrame], truth: pd.DataF
     rows = []
     for method in _methods(significance, methods):
         table = significance[method]
-        found = _significant(table)
-        tp = len(found & planted)
         is_true = table["feature"].isin(planted).to_numpy()
-        auprc = (average_precision_score(is_true, table[score].to_numpy(dtype=np.float64))
-                 if is_true.any() else np.nan)
-        rows.append((method, method_label(method), len(found), tp,
-                     tp / len(found) if found else np.nan, tp / len(planted),
-                     2 * tp / (len(found) + len(planted)), auprc, is_true.mean()))
+        scores = recovery_scores(_significant(table), planted, is_true, table[score].to_numpy(dtype=np.float64))
+        rows.append((method, method_label(method), *scores, is_true.mean()))
     return pd.DataFrame(rows, columns=GROUND_TRUTH_COLUMNS)

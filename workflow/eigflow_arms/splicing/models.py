@@ -27,7 +27,7 @@ from eigflow.autoencoder import encode_numpy, module_device
 from torch import nn
 
 from eigflow_arms.common.io import atomic_path
-from eigflow_arms.common.nets import fit, mlp
+from eigflow_arms.common.nets import VariationalAutoencoder, fit, mlp
 
 __all__ = [
     "EPS_RANGE",
@@ -50,8 +50,8 @@ log = logging.getLogger(__name__)
 EPS_RANGE = (0.01, 0.03)
 
 
-class Autoencoder(nn.Module):
-    """MLP autoencoder (or VAE) on features in [0, 1].
+class Autoencoder(VariationalAutoencoder):
+    """MLP autoencoder (or VAE) on features in [0, 1]: (n, d) -> latent means (n, latent_dim) -> (n, d).
 
     Parameters
     ----------
@@ -65,38 +65,15 @@ class Autoencoder(nn.Module):
     """
 
     def __init__(self, n_features: int, hidden: Iterable[int], latent_dim: int, variational: bool):
-        super().__init__()
+        super().__init__(latent_dim)
         hidden = [int(h) for h in hidden]
         self.config = {"n_features": int(n_features), "hidden": hidden,
                        "latent_dim": int(latent_dim), "variational": bool(variational)}
-        self.latent_dim = int(latent_dim)
         width = hidden[-1] if hidden else n_features
         self.encoder = nn.Sequential(*mlp([n_features, *hidden]), *([nn.ReLU()] if hidden else []))
         self.mu = nn.Linear(width, latent_dim)
         self.logvar = nn.Linear(width, latent_dim) if variational else None
         self.decoder = nn.Sequential(*mlp([latent_dim, *hidden[::-1], n_features]))
-        self.output = nn.Sigmoid()
-
-    def encode(self, x: torch.Tensor) -> torch.Tensor:
-        """Latent mean. x: (n, d) -> (n, latent_dim)."""
-        return self.mu(self.encoder(x))
-
-    def decode(self, z: torch.Tensor) -> torch.Tensor:
-        """Reconstruction. z: (n, latent_dim) -> (n, d) in [0, 1]."""
-        return self.output(self.decoder(z))
-
-    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
-        """One training pass: (reconstruction logits (n, d), mu, logvar or None (n, latent_dim)).
-
-        Logits rather than :meth:`decode`'s probabilities so the BCE loss is computed stably;
-        the VAE decodes a reparameterised sample, the plain autoencoder the mean.
-        """
-        h = self.encoder(x)
-        mu = self.mu(h)
-        if self.logvar is None:
-            return self.decoder(mu), mu, None
-        logvar = self.logvar(h)
-        return self.decoder(mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)), mu, logvar
 
 
 class SplicingCode(nn.Module):
@@ -198,15 +175,8 @@ def train_autoencoder(
     torch.manual_seed(seed)
     ae = Autoencoder(x.shape[1], hidden, latent_dim, variational)
 
-    def loss_fn(xb):
-        logits, mu, logvar = ae(xb)
-        loss = F.binary_cross_entropy_with_logits(logits, xb, reduction="sum")
-        if logvar is not None:
-            loss = loss - 0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
-        return loss / len(xb)
-
     ae.train()
-    fit("vae" if variational else "autoencoder", (x,), loss_fn, list(ae.parameters()),
+    fit("vae" if variational else "autoencoder", (x,), ae.negative_elbo, list(ae.parameters()),
             epochs, batch_size, lr, seed, log)
     return ae.eval()
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import average_precision_score
 
 from .features import kmer_in_motif
 from .program import PROGRAM, differential_rbps, specific_rbps
@@ -117,6 +116,47 @@ def _ranking_scores(ranking, meta_features: pd.Index) -> np.ndarray:
     return scores.fillna(scores.min() - 1 if scores.notna().any() else 0).to_numpy()
 
 
+def recovery_scores(chosen: set, planted: set, is_true: np.ndarray,
+                    scores: np.ndarray) -> tuple[int, int, float, float, float, float]:
+    """How well one method recovers the planted meta-features: its significant set and its ranking.
+
+    Parameters
+    ----------
+    chosen : set
+        The method's significant meta-features; any outside ``planted`` is a false positive.
+    planted : set
+        The meta-features that carry planted signal.
+    is_true : (m,) bool array
+        Truth of each meta-feature the ranking covers.
+    scores : (m,) float array
+        The method's ranking scores of the same meta-features, higher = more important.
+
+    Returns
+    -------
+    n_significant, true_positives : int
+    precision : float
+        TP / n_significant; NaN for an empty ``chosen`` (undefined: it made no call; 0 would
+        read as "every call wrong").
+    recall : float
+        TP / |planted|; NaN when nothing is planted.
+    f1 : float
+        2 TP / (n_significant + |planted|): 0, not NaN, for an empty ``chosen``; NaN when both
+        sets are empty.
+    auprc : float
+        sklearn's average precision of ``scores`` against ``is_true``; NaN when no ranked
+        meta-feature is true.
+    """
+    # Imported here: attribution jobs import the evaluation modules for method names alone.
+    from sklearn.metrics import average_precision_score
+
+    tp = len(chosen & planted)
+    precision = tp / len(chosen) if chosen else np.nan
+    recall = tp / len(planted) if planted else np.nan
+    f1 = 2 * tp / (len(chosen) + len(planted)) if chosen or planted else np.nan
+    auprc = average_precision_score(is_true, scores) if is_true.any() else np.nan
+    return len(chosen), tp, precision, recall, f1, auprc
+
+
 def score_methods(significant: dict, ranking: dict, truth: pd.DataFrame) -> pd.DataFrame:
     """Precision, recall, F1 of each method's significant set, and AUPRC of its ranking.
 
@@ -133,16 +173,16 @@ def score_methods(significant: dict, ranking: dict, truth: pd.DataFrame) -> pd.D
 
     Returns
     -------
-    DataFrame with columns ``SCORE_COLUMNS``, one row per method. A method with no
-    significant meta-feature has precision NaN (undefined: it made no call; 0 would read as
-    "every call wrong"), recall 0 and F1 0 (F1 = 2 TP / (2 TP + FP + FN)). AUPRC is
-    sklearn's average precision of the ranking scores against ``truth.truth``.
+    DataFrame with columns ``SCORE_COLUMNS``, one row per method, scored by
+    :func:`recovery_scores`; the AUPRC ranks every meta-feature of ``truth``, those a
+    ranking leaves out below the rest.
     """
     if set(significant) != set(ranking):
         raise ValueError(f"`significant` has methods {sorted(significant)} but `ranking` has "
                          f"{sorted(ranking)}; give both for the same methods")
     labels = truth.set_index("meta_feature").truth.astype(bool)
-    n_true = int(labels.sum())
+    is_true = labels.to_numpy()
+    planted = set(labels.index[is_true])
     rows = []
     for method, chosen in significant.items():
         chosen = set(chosen)
@@ -150,10 +190,6 @@ def score_methods(significant: dict, ranking: dict, truth: pd.DataFrame) -> pd.D
         if unknown:
             raise ValueError(f"method {method!r}: significant meta-feature {min(unknown)!r} is "
                              f"not in the truth table")
-        tp = int(labels[list(chosen)].sum())
-        precision = tp / len(chosen) if chosen else np.nan
-        recall = tp / n_true if n_true else np.nan
-        f1 = 2 * tp / (len(chosen) + n_true) if chosen or n_true else np.nan
-        auprc = average_precision_score(labels.to_numpy(), _ranking_scores(ranking[method], labels.index))
-        rows.append((method, len(chosen), tp, precision, recall, f1, auprc))
+        rows.append((method, *recovery_scores(chosen, planted, is_true,
+                                              _ranking_scores(ranking[method], labels.index))))
     return pd.DataFrame(rows, columns=SCORE_COLUMNS)
