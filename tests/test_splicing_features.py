@@ -322,21 +322,18 @@ def test_meta_truth_marks_groups_with_any_planted_member():
     assert table.tiers.tolist() == ["specific", "", "kmer"] and table.rbps.tolist() == ["NOVA", "", "A1CF"]
 
 
-def test_score_methods_on_a_constructed_case():
-    names = [f"t{i}" for i in range(4)] + [f"f{i}" for i in range(6)]
-    truth = pd.DataFrame({"meta_feature": names, "truth": [True] * 4 + [False] * 6})
-    significant = {"some": {"t0", "t1", "f0"}, "none": set()}
-    ranking = {"some": names, "none": pd.Series(np.arange(10.0), index=names)}
-    table = T.score_methods(significant, ranking, truth).set_index("method")
-    assert table.loc["some", ["n_significant", "true_positives"]].tolist() == [3, 2]
-    assert table.loc["some", "precision"] == pytest.approx(2 / 3)
-    assert table.loc["some", "recall"] == pytest.approx(0.5)
-    assert table.loc["some", "f1"] == pytest.approx(4 / 7)
-    assert table.loc["some", "auprc"] == pytest.approx(1.0)        # truth ranked first
-    assert np.isnan(table.loc["none", "precision"])
-    assert table.loc["none", ["recall", "f1"]].tolist() == [0, 0]
-    assert table.loc["none", "auprc"] < 0.5                         # truth ranked last
+def test_recovery_scores_on_a_constructed_case():
+    is_true = np.array([True] * 4 + [False] * 6)
+    planted = {f"t{i}" for i in range(4)}
+    first = np.arange(10.0)[::-1]  # truth ranked first
+    n, tp, precision, recall, f1, auprc = T.recovery_scores({"t0", "t1", "f0"}, planted, is_true, first)
+    assert (n, tp) == (3, 2)
+    assert precision == pytest.approx(2 / 3) and recall == pytest.approx(0.5) and f1 == pytest.approx(4 / 7)
+    assert auprc == pytest.approx(1.0)
+    n, tp, precision, recall, f1, auprc = T.recovery_scores(set(), planted, is_true, np.arange(10.0))
+    assert np.isnan(precision) and (recall, f1) == (0, 0)
+    assert auprc < 0.5                                               # truth ranked last
     # Nothing planted: recall and AUPRC are undefined, not 0.
-    nothing = T.score_methods({"some": {"t0"}}, {"some": names}, truth.assign(truth=False)).iloc[0]
-    assert nothing["precision"] == 0 and nothing["f1"] == 0
-    assert np.isnan(nothing["recall"]) and np.isnan(nothing["auprc"])
+    _, _, precision, recall, f1, auprc = T.recovery_scores({"t0"}, set(), np.zeros(10, bool), first)
+    assert precision == 0 and f1 == 0
+    assert np.isnan(recall) and np.isnan(auprc)

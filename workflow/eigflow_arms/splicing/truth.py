@@ -29,7 +29,6 @@ from .program import PROGRAM, differential_rbps, specific_rbps
 TIERS = ("specific", "differential", "kmer", "basal", "none")
 BASAL_FEATURES = ("A_3ss:score", "A_5ss:score")
 KMER_MIN_K = 3
-SCORE_COLUMNS = ["method", "n_significant", "true_positives", "precision", "recall", "f1", "auprc"]
 
 
 def _claims(row, regulators: list) -> list[tuple[str, str]]:
@@ -101,21 +100,6 @@ def meta_truth(feature_truth_table: pd.DataFrame, meta_table: pd.DataFrame) -> p
     return out.reset_index()
 
 
-def _ranking_scores(ranking, meta_features: pd.Index) -> np.ndarray:
-    """(m,) scores in ``meta_features`` order from a Series of scores (higher = more
-    important) or an ordered list (first = most important); unranked ones score lowest."""
-    if isinstance(ranking, pd.Series):
-        scores = ranking.astype(float)
-    else:
-        ranking = list(ranking)
-        scores = pd.Series(np.arange(len(ranking), 0, -1, dtype=float), index=ranking)
-    unknown = scores.index.difference(meta_features)
-    if len(unknown):
-        raise ValueError(f"ranking names meta-feature {unknown[0]!r} that the truth table lacks")
-    scores = scores.reindex(meta_features)
-    return scores.fillna(scores.min() - 1 if scores.notna().any() else 0).to_numpy()
-
-
 def recovery_scores(chosen: set, planted: set, is_true: np.ndarray,
                     scores: np.ndarray) -> tuple[int, int, float, float, float, float]:
     """How well one method recovers the planted meta-features: its significant set and its ranking.
@@ -155,41 +139,3 @@ def recovery_scores(chosen: set, planted: set, is_true: np.ndarray,
     f1 = 2 * tp / (len(chosen) + len(planted)) if chosen or planted else np.nan
     auprc = average_precision_score(is_true, scores) if is_true.any() else np.nan
     return len(chosen), tp, precision, recall, f1, auprc
-
-
-def score_methods(significant: dict, ranking: dict, truth: pd.DataFrame) -> pd.DataFrame:
-    """Precision, recall, F1 of each method's significant set, and AUPRC of its ranking.
-
-    Parameters
-    ----------
-    significant : dict
-        Method name -> set of significant meta-features.
-    ranking : dict
-        Method name -> pd.Series of scores indexed by meta-feature (higher = more important)
-        or an ordered list of meta-features (first = most important); the same methods as
-        ``significant``.
-    truth : DataFrame
-        :func:`meta_truth` output.
-
-    Returns
-    -------
-    DataFrame with columns ``SCORE_COLUMNS``, one row per method, scored by
-    :func:`recovery_scores`; the AUPRC ranks every meta-feature of ``truth``, those a
-    ranking leaves out below the rest.
-    """
-    if set(significant) != set(ranking):
-        raise ValueError(f"`significant` has methods {sorted(significant)} but `ranking` has "
-                         f"{sorted(ranking)}; give both for the same methods")
-    labels = truth.set_index("meta_feature").truth.astype(bool)
-    is_true = labels.to_numpy()
-    planted = set(labels.index[is_true])
-    rows = []
-    for method, chosen in significant.items():
-        chosen = set(chosen)
-        unknown = chosen - set(labels.index)
-        if unknown:
-            raise ValueError(f"method {method!r}: significant meta-feature {min(unknown)!r} is "
-                             f"not in the truth table")
-        rows.append((method, *recovery_scores(chosen, planted, is_true,
-                                              _ranking_scores(ranking[method], labels.index))))
-    return pd.DataFrame(rows, columns=SCORE_COLUMNS)
