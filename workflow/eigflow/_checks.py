@@ -53,6 +53,15 @@ def _raise_not_finite(name: str, count: int, rows: list) -> None:
                      "remove or impute them before attribution")
 
 
+def check_count(value, name: str, minimum: int, why: str = "") -> int:
+    """Return `value` as an int >= `minimum`, or raise naming `name` (bools and 2.5 are refused)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"`{name}` must be an int >= {minimum}; got {value!r} ({type(value).__name__})")
+    if value < minimum:
+        raise ValueError(f"`{name}` must be >= {minimum}{f' ({why})' if why else ''}; got {value}")
+    return int(value)
+
+
 def check_choice(value: str, name: str, valid) -> str:
     if value not in valid:
         raise ValueError(f"unknown {name} {value!r}; valid {name}s are: {', '.join(valid)}")

@@ -18,7 +18,7 @@ from typing import Callable
 
 import numpy as np
 
-from ._checks import as_float_array, check_choice, import_extra
+from ._checks import as_float_array, check_choice, check_count, import_extra
 from .autoencoder import decode_numpy, encode_numpy
 from .graph import exact_knn
 
@@ -147,8 +147,7 @@ def select_baselines(kind: str, reference=None, n: int = 3, samples=None, autoen
     kinds (``close``), ``(s, n, *shape)``: each sample's own baselines.
     """
     spec = BASELINES[check_choice(kind, "baseline", BASELINES)]
-    if n < 1:
-        raise ValueError(f"`n_baselines` must be >= 1; got {n}")
+    n = check_count(n, "n_baselines", 1)
     if spec.needs_reference and reference is None:
         raise ValueError(f"baseline {kind!r} draws from a reference class: pass `reference`")
     ref = None if reference is None else as_float_array(reference, "reference", 2)
