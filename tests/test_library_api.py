@@ -68,8 +68,12 @@ def test_registering_checks_the_spec(registry):
         eigflow.PathSpec("X", "hidden", "line")
     with pytest.raises(ValueError, match="`route` must be one of line, graph"):
         eigflow.PathSpec("X", "input", "curve")
-    with pytest.raises(TypeError, match="PathSpec"):
+    with pytest.raises(TypeError, match="register_path takes an eigflow.PathSpec; got str"):
         eigflow.register_path("X-L-IG")
+    with pytest.raises(TypeError, match="PathSpec 'X': `polyline` must be callable"):
+        eigflow.PathSpec("X", "input", "line", polyline=None)
+    with pytest.raises(ValueError, match="a PathSpec needs a non-empty str `name`"):
+        eigflow.PathSpec("", "input", "line")
     with pytest.raises(ValueError, match="unknown path 'X-L-IG'; valid paths are: O-L-IG, H-L-IG, O-N-IG, H-N-IG$"):
         eigflow.attribute(torch.nn.Linear(2, 1), np.zeros((1, 2), np.float32), path="X-L-IG")
 

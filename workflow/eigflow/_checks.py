@@ -77,6 +77,26 @@ def check_feature_shape(array, name: str, shape: tuple, leading: int = 1) -> Non
         )
 
 
+def check_spec(spec, **callables) -> None:
+    """Raise unless a registry entry (PathSpec, BaselineSpec) has a name and its callables are callable."""
+    if not isinstance(spec.name, str) or not spec.name:
+        raise ValueError(f"a {type(spec).__name__} needs a non-empty str `name`; got {spec.name!r}")
+    for field, value in callables.items():
+        if not callable(value):
+            raise TypeError(f"{type(spec).__name__} {spec.name!r}: `{field}` must be callable; "
+                            f"got {type(value).__name__}")
+
+
+def register(registry: dict, spec, spec_type: type, what: str, replace: bool):
+    """Put ``spec`` into ``registry`` under its name (the body of register_path and register_baseline)."""
+    if not isinstance(spec, spec_type):
+        raise TypeError(f"register_{what} takes an eigflow.{spec_type.__name__}; got {type(spec).__name__}")
+    if spec.name in registry and not replace:
+        raise ValueError(f"{what} {spec.name!r} is already registered; pass replace=True to redefine it")
+    registry[spec.name] = spec
+    return spec
+
+
 def import_extra(module: str, package: str, extra: str, purpose: str):
     """Import an optional dependency, or raise an ImportError naming the extra that installs it."""
     try:
