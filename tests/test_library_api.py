@@ -68,8 +68,12 @@ def test_registering_checks_the_spec(registry):
         eigflow.PathSpec("X", "hidden", "line")
     with pytest.raises(ValueError, match="`route` must be one of line, graph"):
         eigflow.PathSpec("X", "input", "curve")
-    with pytest.raises(TypeError, match="PathSpec"):
+    with pytest.raises(TypeError, match="register_path takes an eigflow.PathSpec; got str"):
         eigflow.register_path("X-L-IG")
+    with pytest.raises(TypeError, match="PathSpec 'X': `polyline` must be callable"):
+        eigflow.PathSpec("X", "input", "line", polyline=None)
+    with pytest.raises(ValueError, match="a PathSpec needs a non-empty str `name`"):
+        eigflow.PathSpec("", "input", "line")
     with pytest.raises(ValueError, match="unknown path 'X-L-IG'; valid paths are: O-L-IG, H-L-IG, O-N-IG, H-N-IG$"):
         eigflow.attribute(torch.nn.Linear(2, 1), np.zeros((1, 2), np.float32), path="X-L-IG")
 
@@ -247,3 +251,75 @@ def test_progress_bar_and_the_extra_it_needs(mlp, data, capsys, monkeypatch):
     with pytest.raises(ImportError, match=r"pip install 'eigflow\[progress\]'"):
         eigflow.attribute(mlp, samples, n_steps=8, target=0, progress=True)
     eigflow.attribute(mlp, samples, n_steps=8, target=0)  # no bar, no tqdm needed
+
+
+LIBRARY = {"__init__", "_checks", "_io", "attribute", "autoencoder", "baselines", "graph", "integrate", "paths",
+           "progress", "significance"}
+# What `pip install eigflow` brings: the library may import nothing else at module level.
+CORE = {"torch", "numpy", "scipy", "pandas"}
+# (torch itself imports tqdm where it is installed.)
+NOT_LOADED = ("eigflow_arms", "matplotlib", "sklearn", "pysam", "snakemake", "shap", "pynndescent")
+
+
+def test_library_modules_import_only_the_library_the_core_and_the_standard_library():
+    import ast
+    from pathlib import Path
+
+    package = Path(eigflow.__file__).parent
+    assert {module.stem for module in package.glob("*.py")} == LIBRARY  # workflow code lives in eigflow_arms
+    for name in sorted(LIBRARY):
+        tree = ast.parse((package / f"{name}.py").read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                assert (node.module or "").split(".")[0] in LIBRARY, f"{name}.py imports .{node.module}"
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                for top in {alias.name.split(".")[0] for alias in node.names} if isinstance(node, ast.Import) \
+                        else {node.module.split(".")[0]}:
+                    assert top in CORE or top in sys.stdlib_module_names, f"{name}.py imports {top}"
+
+
+def test_import_eigflow_and_a_run_load_no_workflow_code_and_no_extra(tmp_path):
+    import subprocess
+    from pathlib import Path
+
+    script = f"""
+import sys
+import numpy as np, torch
+import eigflow
+on_import = set(sys.modules)
+torch.manual_seed(0)
+model = torch.nn.Linear(6, 1)
+x = np.random.default_rng(0).normal(size=(40, 6)).astype(np.float32)
+ae = torch.nn.Linear(6, 2)
+ae.encode, ae.decode = ae, torch.nn.Linear(2, 6)
+graphs = {{"O-N-IG": eigflow.NeighborGraph(x, k=5), "H-N-IG": eigflow.NeighborGraph(x, k=5, autoencoder=ae)}}
+graphs["O-N-IG"].save({str(tmp_path / "g.npz")!r})
+eigflow.NeighborGraph.load({str(tmp_path / "g.npz")!r})
+for path in eigflow.PATHS:
+    for baseline in ("zero", "encoded-zero", "median", "close", "random"):
+        eigflow.attribute(model, x[:3], path=path, baseline=baseline, reference=x[3:], autoencoder=ae,
+                          neighbors=graphs.get(path), n_steps=5)
+eigflow.simple_gradients(model, x)
+eigflow.significance(np.abs(x[:20]), x[20:])
+print(sorted(on_import)); print(sorted(sys.modules))
+"""
+    env = {"PYTHONPATH": str(Path(eigflow.__file__).parents[1]), "PATH": "/usr/bin:/bin", "OMP_NUM_THREADS": "1"}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    on_import, after_run = (set(eval(line)) for line in done.stdout.splitlines()[-2:])
+    for loaded in (on_import, after_run):
+        ours = {m.split(".", 1)[1] if "." in m else "__init__" for m in loaded if m.split(".")[0] == "eigflow"}
+        assert ours <= LIBRARY, ours - LIBRARY
+        assert not {m for m in loaded if m.split(".")[0] in NOT_LOADED}
+
+
+@pytest.mark.parametrize("call, modules, extra", [
+    (lambda: eigflow.select_baselines("k-means", np.ones((5, 2)), 2), ("sklearn", "sklearn.cluster"), "kmeans"),
+    (lambda: eigflow.NeighborGraph(np.random.default_rng(0).normal(size=(30, 2)), k=3, exact=False),
+     ("pynndescent",), "ann"),
+])
+def test_a_missing_extra_is_an_import_error_that_names_it(monkeypatch, call, modules, extra):
+    for module in modules:
+        monkeypatch.setitem(sys.modules, module, None)
+    with pytest.raises(ImportError, match=rf"pip install 'eigflow\[{extra}\]'"):
+        call()

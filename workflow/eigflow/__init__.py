@@ -11,7 +11,8 @@ Tensors in give tensors out (arrays in, arrays out), computed in the model's dty
 device. Paths and baselines are registries (:data:`PATHS`, :data:`BASELINES`) that
 :func:`register_path` and :func:`register_baseline` extend; ``baseline=`` also takes a
 function of the samples. Needs torch, numpy, scipy and pandas; the extras ``kmeans``
-(scikit-learn), ``ann`` (pynndescent) and ``progress`` (tqdm) add what their names say.
+(scikit-learn: the k-means baseline), ``ann`` (pynndescent: approximate graphs) and
+``progress`` (tqdm: ``progress=True``) are imported only where they are used.
 """
 from .attribute import Attribution, attribute, simple_gradients
 from .baselines import BASELINES, BaselineSpec, register_baseline, select_baselines

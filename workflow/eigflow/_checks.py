@@ -53,6 +53,15 @@ def _raise_not_finite(name: str, count: int, rows: list) -> None:
                      "remove or impute them before attribution")
 
 
+def check_count(value, name: str, minimum: int, why: str = "") -> int:
+    """Return `value` as an int >= `minimum`, or raise naming `name` (bools and 2.5 are refused)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"`{name}` must be an int >= {minimum}; got {value!r} ({type(value).__name__})")
+    if value < minimum:
+        raise ValueError(f"`{name}` must be >= {minimum}{f' ({why})' if why else ''}; got {value}")
+    return int(value)
+
+
 def check_choice(value: str, name: str, valid) -> str:
     if value not in valid:
         raise ValueError(f"unknown {name} {value!r}; valid {name}s are: {', '.join(valid)}")
@@ -66,6 +75,26 @@ def check_feature_shape(array, name: str, shape: tuple, leading: int = 1) -> Non
             f"`{name}` has points of shape {tuple(array.shape[leading:])} but `samples` has points of "
             f"shape {tuple(shape)}; they must match"
         )
+
+
+def check_spec(spec, **callables) -> None:
+    """Raise unless a registry entry (PathSpec, BaselineSpec) has a name and its callables are callable."""
+    if not isinstance(spec.name, str) or not spec.name:
+        raise ValueError(f"a {type(spec).__name__} needs a non-empty str `name`; got {spec.name!r}")
+    for field, value in callables.items():
+        if not callable(value):
+            raise TypeError(f"{type(spec).__name__} {spec.name!r}: `{field}` must be callable; "
+                            f"got {type(value).__name__}")
+
+
+def register(registry: dict, spec, spec_type: type, what: str, replace: bool):
+    """Put ``spec`` into ``registry`` under its name (the body of register_path and register_baseline)."""
+    if not isinstance(spec, spec_type):
+        raise TypeError(f"register_{what} takes an eigflow.{spec_type.__name__}; got {type(spec).__name__}")
+    if spec.name in registry and not replace:
+        raise ValueError(f"{what} {spec.name!r} is already registered; pass replace=True to redefine it")
+    registry[spec.name] = spec
+    return spec
 
 
 def import_extra(module: str, package: str, extra: str, purpose: str):

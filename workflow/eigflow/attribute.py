@@ -14,11 +14,11 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from ._checks import as_float_array, as_float_tensor, check_choice, check_feature_shape
-from .autoencoder import module_device, module_dtype
+from ._checks import as_float_array, as_float_tensor, check_choice, check_count, check_feature_shape
+from .autoencoder import check_autoencoder, module_device, module_dtype
 from .baselines import BASELINES, select_baselines
 from .graph import NeighborGraph
-from .integrate import completeness_error, gradients, trapezoid
+from .integrate import completeness_error, gradients, not_finite, target_range_of, trapezoid
 from .paths import PATHS, PathSpec
 from .progress import Progress
 
@@ -121,17 +121,21 @@ def attribute(model, samples, path: str | PathSpec = "O-L-IG", baseline="zero", 
     attributions.
     """
     spec = path if isinstance(path, PathSpec) else PATHS[check_choice(path, "path", PATHS)]
+    n_steps = check_count(n_steps, "n_steps", 2, "both path ends")
+    n_baselines = check_count(n_baselines, "n_baselines", 1)
+    batch_size = None if batch_size is None else check_count(batch_size, "batch_size", 1)
     dtype, dev = _computation(model, samples, device)
     x = as_float_tensor(samples, "samples", dtype, dev, 2)
     s, shape = len(x), tuple(x.shape[1:])
     d = int(np.prod(shape))
-    if n_steps < 2:
-        raise ValueError(f"`n_steps` must be >= 2 (both path ends); got {n_steps}")
     if spec.needs_autoencoder and autoencoder is None:
         raise ValueError(f"path {spec.name!r} runs through an autoencoder's latent space: pass `autoencoder`")
+    if autoencoder is not None:
+        check_autoencoder(autoencoder)
     if spec.needs_graph:
         _check_graph(spec, neighbors, shape)
     targets = _targets(target, s, dev)
+    target_range = None if targets is None else target_range_of(targets)
 
     with _moved_to(dev, model, autoencoder):
         base = _baselines(baseline, x, isinstance(samples, torch.Tensor), reference, n_baselines,
@@ -158,8 +162,16 @@ def attribute(model, samples, path: str | PathSpec = "O-L-IG", baseline="zero", 
                 with torch.no_grad():
                     points = spec.points(a, b, n_steps, autoencoder, shape, vertices)
                 tgt = None if pair_target is None else pair_target[lo:hi].repeat_interleave(n_steps)
-                grads, value = gradients(model, points.reshape(-1, d), tgt, shape)
+                grads, value = gradients(model, points.reshape(-1, d), tgt, shape, target_range)
                 grads, value = grads.reshape(hi - lo, n_steps, d), value.reshape(hi - lo, n_steps)
+                bad = not_finite(grads, value)
+                if bad.any():
+                    pair, point = divmod(int(torch.nonzero(bad.reshape(-1))[0]), n_steps)
+                    raise FloatingPointError(
+                        f"the model's output or gradient is NaN/inf at point {point} of {n_steps} "
+                        f"(0 = baseline, {n_steps - 1} = sample) on the path to sample {(lo + pair) // n_b} "
+                        f"from its baseline {(lo + pair) % n_b}; the model must be finite between the "
+                        "baselines and the samples")
                 attr[lo:hi] = trapezoid(grads, points)
                 f_start[lo:hi] = value[:, 0]
                 f_end[lo:hi] = value[:, -1]
@@ -188,10 +200,12 @@ def simple_gradients(model, samples, target=None, batch_size: int | None = None,
     :func:`attribute`: a tensor in gives a tensor out, and gradients run in the model's
     dtype, where it lives.
     """
+    batch_size = None if batch_size is None else check_count(batch_size, "batch_size", 1)
     dtype, dev = _computation(model, samples, device)
     x = as_float_tensor(samples, "samples", dtype, dev, 2)
     shape, d = tuple(x.shape[1:]), int(np.prod(x.shape[1:]))
     targets = _targets(target, len(x), dev)
+    target_range = None if targets is None else target_range_of(targets)
     batch_size = batch_size or default_batch_size(1, d, x.element_size())
     flat = x.reshape(len(x), d)
     out = torch.empty_like(flat)
@@ -199,7 +213,11 @@ def simple_gradients(model, samples, target=None, batch_size: int | None = None,
         for lo in range(0, len(x), batch_size):
             pts = flat[lo:lo + batch_size]
             tgt = None if targets is None else targets[lo:lo + batch_size]
-            grads, _ = gradients(model, pts, tgt, shape)
+            grads, value = gradients(model, pts, tgt, shape, target_range)
+            bad = not_finite(grads, value)
+            if bad.any():
+                raise FloatingPointError(f"the model's output or gradient is NaN/inf at sample "
+                                         f"{lo + int(torch.nonzero(bad)[0])}")
             out[lo:lo + len(pts)] = grads * pts
     (out,) = _returned(samples, out)
     return out.reshape(x.shape)
@@ -213,8 +231,12 @@ def _computation(model, samples, device) -> tuple[torch.dtype, torch.device]:
         dtype = samples.dtype if floating else torch.float32
     if device is None:
         device = module_device(model) or (samples.device if isinstance(samples, torch.Tensor) else "cpu")
-    # "cuda" and the "cuda:0" its tensors report must compare equal.
-    return dtype, torch.empty(0, device=device).device
+    try:
+        # "cuda" and the "cuda:0" its tensors report must compare equal.
+        return dtype, torch.empty(0, device=device).device
+    except (RuntimeError, AssertionError) as err:
+        raise ValueError(f"`device`={device!r} is not available here ({err}); pass a device torch can "
+                         "use, or None to run where the model is") from err
 
 
 @contextlib.contextmanager

@@ -12,12 +12,37 @@ import numpy as np
 import torch
 
 
+def check_autoencoder(autoencoder) -> None:
+    """Raise unless ``autoencoder`` has callable ``encode`` and ``decode``."""
+    missing = [name for name in ("encode", "decode") if not callable(getattr(autoencoder, name, None))]
+    if missing:
+        raise TypeError(
+            f"`autoencoder` ({type(autoencoder).__name__}) has no callable {' or '.join(f'`{m}`' for m in missing)}; "
+            "it needs encode: (n, *shape) -> (n, z) and decode: (n, z) -> (n, *shape), e.g. "
+            "types.SimpleNamespace(encode=encoder, decode=decoder)")
+
+
 def encode_tensor(autoencoder, x: torch.Tensor) -> torch.Tensor:
-    return autoencoder.encode(x.to(module_dtype(autoencoder) or x.dtype)).reshape(len(x), -1).to(x.dtype)
+    z = _checked(autoencoder.encode(x.to(module_dtype(autoencoder) or x.dtype)), "encode", len(x))
+    return z.reshape(len(x), -1).to(x.dtype)
 
 
 def decode_tensor(autoencoder, z: torch.Tensor, shape: tuple) -> torch.Tensor:
-    return autoencoder.decode(z.to(module_dtype(autoencoder) or z.dtype)).reshape(len(z), *shape).to(z.dtype)
+    out = _checked(autoencoder.decode(z.to(module_dtype(autoencoder) or z.dtype)), "decode", len(z))
+    width = int(np.prod(shape))
+    if out[0].numel() != width:
+        raise ValueError(f"`autoencoder.decode` returns points of {out[0].numel()} values (shape "
+                         f"{tuple(out.shape[1:])}) but samples have {width} (shape {tuple(shape)}); "
+                         "decode must map latents back to the samples' space, inverting encode")
+    return out.reshape(len(z), *shape).to(z.dtype)
+
+
+def _checked(out, method: str, n: int) -> torch.Tensor:
+    if not isinstance(out, torch.Tensor) or out.ndim == 0 or len(out) != n:
+        got = f"shape {tuple(out.shape)}" if isinstance(out, torch.Tensor) else f"a {type(out).__name__}"
+        raise TypeError(f"`autoencoder.{method}` returned {got} for {n} points; it must return a tensor "
+                        f"with one row per point")
+    return out
 
 
 def encode_numpy(autoencoder, x: np.ndarray, batch: int = 8192) -> np.ndarray:

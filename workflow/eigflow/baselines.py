@@ -18,7 +18,7 @@ from typing import Callable
 
 import numpy as np
 
-from ._checks import as_float_array, check_choice, import_extra
+from ._checks import as_float_array, check_choice, check_count, check_spec, import_extra, register
 from .autoencoder import decode_numpy, encode_numpy
 from .graph import exact_knn
 
@@ -54,10 +54,7 @@ class BaselineSpec:
     extra_reference: int = 0
 
     def __post_init__(self):
-        if not isinstance(self.name, str) or not self.name:
-            raise ValueError(f"a BaselineSpec needs a non-empty str `name`; got {self.name!r}")
-        if not callable(self.fn):
-            raise TypeError(f"BaselineSpec {self.name!r}: `fn` must be callable; got {type(self.fn).__name__}")
+        check_spec(self, fn=self.fn)
 
 
 def _point_shape(reference, samples) -> tuple:
@@ -114,12 +111,7 @@ def register_baseline(spec: BaselineSpec, replace: bool = False) -> BaselineSpec
     A name already registered is an error unless ``replace``; remove a baseline again with
     ``BASELINES.pop(name)``.
     """
-    if not isinstance(spec, BaselineSpec):
-        raise TypeError(f"register_baseline takes an eigflow.BaselineSpec; got {type(spec).__name__}")
-    if spec.name in BASELINES and not replace:
-        raise ValueError(f"baseline {spec.name!r} is already registered; pass replace=True to redefine it")
-    BASELINES[spec.name] = spec
-    return spec
+    return register(BASELINES, spec, BaselineSpec, "baseline", replace)
 
 
 def select_baselines(kind: str, reference=None, n: int = 3, samples=None, autoencoder=None,
@@ -147,8 +139,7 @@ def select_baselines(kind: str, reference=None, n: int = 3, samples=None, autoen
     kinds (``close``), ``(s, n, *shape)``: each sample's own baselines.
     """
     spec = BASELINES[check_choice(kind, "baseline", BASELINES)]
-    if n < 1:
-        raise ValueError(f"`n_baselines` must be >= 1; got {n}")
+    n = check_count(n, "n_baselines", 1)
     if spec.needs_reference and reference is None:
         raise ValueError(f"baseline {kind!r} draws from a reference class: pass `reference`")
     ref = None if reference is None else as_float_array(reference, "reference", 2)

@@ -1,11 +1,12 @@
 """k-nearest-neighbour graphs of training points and shortest paths through them (O-N-IG, H-N-IG).
 
-The graph is built once (pynndescent, or exact search for small sets), symmetrised, and
-weighted by Euclidean distance. Paths for many (baseline, sample) pairs are found with one
-multi-source Dijkstra call per block of distinct baselines: each baseline only has edges
-*out* to its k nearest graph points and each sample only edges *in* from its k nearest,
-so all ends can sit in one graph without any path routing through another sample or
-baseline -- each path is exactly the one the paper defines by adding its two ends alone.
+The graph is built once (pynndescent from the ``ann`` extra, or exact search for small
+sets), symmetrised, and weighted by Euclidean distance. Paths for many (baseline, sample)
+pairs are found with one multi-source Dijkstra call per block of distinct baselines: each
+baseline only has edges *out* to its k nearest graph points and each sample only edges
+*in* from its k nearest, so all ends can sit in one graph without any path routing
+through another sample or baseline -- each path is exactly the one the paper defines by
+adding its two ends alone.
 """
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ import time
 
 import numpy as np
 import scipy.sparse as sp
+import torch
 from scipy.sparse.csgraph import connected_components, dijkstra
 
-from ._checks import as_float_array
+from ._checks import as_float_array, import_extra
 from ._io import load_npz, save_npz
 from .autoencoder import encode_numpy
 
@@ -50,7 +52,8 @@ class NeighborGraph:
     autoencoder : object with ``encode``/``decode``, optional
         Given, the graph lives in latent space (H-N-IG); otherwise in input space (O-N-IG).
     exact : bool, optional
-        Exact k-NN; default: exact while n^2 * d <= ``EXACT_WORK``, pynndescent above.
+        Exact k-NN; default: exact while n^2 * d <= ``EXACT_WORK``, pynndescent above
+        (``pip install eigflow[ann]``).
     connect : bool
         If the graph is disconnected: ``False`` (default) raises
         :class:`GraphDisconnectedError`; ``True`` joins every smaller component to the
@@ -124,8 +127,9 @@ class NeighborGraph:
     def _knn_graph(self):
         if self.exact:
             return self_knn(self.embedding, self.k)
-        import torch
-        from pynndescent import NNDescent
+        NNDescent = import_extra("pynndescent", "pynndescent", "ann",
+                                 "an approximate k-NN graph (exact=False, the default above EXACT_WORK; "
+                                 "exact=True needs no extra)").NNDescent
 
         # 15 candidates even for smaller k: NN-descent's recall falls with fewer (at 88,752
         # points, 0.997 of the exact 10 nearest with 15, 0.984 with 11).
@@ -284,8 +288,6 @@ def _walk_back(predecessors: np.ndarray, rows: np.ndarray, sources: np.ndarray, 
 
 def exact_knn(queries: np.ndarray, points: np.ndarray, k: int, chunk: int = 2048):
     """Exact k nearest ``points`` of each query: (indices, distances), (q, k) each, nearest first."""
-    import torch
-
     pts = torch.from_numpy(np.ascontiguousarray(points, dtype=np.float32))
     pts_sq = _squared_norms(pts)
     k = min(k, len(pts))
@@ -311,8 +313,6 @@ def self_knn(points: np.ndarray, k: int, block: int = 2048):
     k = min(k, n - 1)
     if x.shape[1] <= FEW_DIMENSIONS:
         return _kd_tree_knn(x, k)
-    import torch
-
     x = torch.from_numpy(x)
     sq = _squared_norms(x)
     best_d = torch.full((n, k), float("inf"))
@@ -331,7 +331,6 @@ def self_knn(points: np.ndarray, k: int, block: int = 2048):
 
 
 def _kd_tree_knn(x: np.ndarray, k: int):
-    import torch
     from scipy.spatial import cKDTree
 
     dist, idx = cKDTree(x).query(x, k=k + 1, workers=torch.get_num_threads())
@@ -343,15 +342,11 @@ def _kd_tree_knn(x: np.ndarray, k: int):
 
 
 def _squared_norms(x):
-    import torch
-
     return torch.linalg.vector_norm(x, dim=1).square_()  # no (n, d) temporary
 
 
 def _squared_distances(a, b, a_sq, b_sq):
     """(len(a), len(b)) squared Euclidean distances, norms given (computed once per set)."""
-    import torch
-
     if a.shape[1] <= FEW_DIMENSIONS:
         # |a|^2 + |b|^2 - 2ab cancels badly in few dimensions, where differences cost little.
         return torch.cdist(a, b, compute_mode="donot_use_mm_for_euclid_dist").square_()
@@ -361,8 +356,6 @@ def _squared_distances(a, b, a_sq, b_sq):
 def _keep_nearest(best_d, best_i, lo: int, hi: int, dist, offset: int, dim: int) -> None:
     """Merge candidate distances into the running k nearest of points lo:hi: the rows of
     ``dist`` (``dim=1``) or its columns (``dim=0``), whose other axis starts at ``offset``."""
-    import torch
-
     k = best_d.shape[1]
     top = dist.topk(min(k, dist.shape[dim]), dim=dim, largest=False)
     values, indices = (top.values, top.indices) if dim == 1 else (top.values.T, top.indices.T)

@@ -28,6 +28,7 @@ from typing import Callable, Literal
 
 import torch
 
+from ._checks import check_spec, register
 from .autoencoder import decode_tensor, encode_tensor
 
 SPACES = ("input", "latent")
@@ -65,8 +66,7 @@ class PathSpec:
     polyline: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] = straight
 
     def __post_init__(self):
-        if not isinstance(self.name, str) or not self.name:
-            raise ValueError(f"a PathSpec needs a non-empty str `name`; got {self.name!r}")
+        check_spec(self, polyline=self.polyline)
         for field, value, valid in (("space", self.space, SPACES), ("route", self.route, ROUTES)):
             if value not in valid:
                 raise ValueError(f"PathSpec {self.name!r}: `{field}` must be one of {', '.join(valid)}; "
@@ -129,12 +129,7 @@ def register_path(spec: PathSpec, replace: bool = False) -> PathSpec:
     A name already registered is an error unless ``replace``; remove a path again with
     ``PATHS.pop(name)``.
     """
-    if not isinstance(spec, PathSpec):
-        raise TypeError(f"register_path takes an eigflow.PathSpec; got {type(spec).__name__}")
-    if spec.name in PATHS and not replace:
-        raise ValueError(f"path {spec.name!r} is already registered; pass replace=True to redefine it")
-    PATHS[spec.name] = spec
-    return spec
+    return register(PATHS, spec, PathSpec, "path", replace)
 
 
 def spread_evenly(vertices: torch.Tensor, n_points: int):
