@@ -253,7 +253,7 @@ def test_progress_bar_and_the_extra_it_needs(mlp, data, capsys, monkeypatch):
     eigflow.attribute(mlp, samples, n_steps=8, target=0)  # no bar, no tqdm needed
 
 
-LIBRARY = {"__init__", "_checks", "_io", "attribute", "autoencoder", "baselines", "graph", "integrate", "paths",
+LIBRARY = {"__init__", "_checks", "io", "attribute", "autoencoder", "baselines", "graph", "integrate", "paths",
            "progress", "significance"}
 # What `pip install eigflow` brings: the library may import nothing else at module level.
 CORE = {"torch", "numpy", "scipy", "pandas"}

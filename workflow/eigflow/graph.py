@@ -19,7 +19,7 @@ import torch
 from scipy.sparse.csgraph import connected_components, dijkstra
 
 from ._checks import as_float_array, import_extra
-from ._io import load_npz, save_npz
+from .io import load_npz, save_npz
 from .autoencoder import encode_numpy
 
 log = logging.getLogger(__name__)

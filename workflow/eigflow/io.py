@@ -1,8 +1,9 @@
-"""The library's own files (:meth:`eigflow.NeighborGraph.save`), written whole or not at all.
+"""Files written whole or not at all: the library's (:meth:`eigflow.NeighborGraph.save`) and,
+through :mod:`eigflow_arms.common.io`, every workflow stage's.
 
 A writer goes to a temporary file beside the destination and renames it into place
-(atomic on POSIX), so a killed process never leaves a truncated graph behind that a later
-run would load.
+(atomic on POSIX), so a killed process never leaves a truncated file behind that a later
+run, a rerun or a downstream rule would take for a finished one.
 """
 from __future__ import annotations
 
