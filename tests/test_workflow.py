@@ -107,3 +107,13 @@ def test_schema_violation_stops_the_run_before_any_job(tmp_path):
     assert run.returncode != 0
     assert "n_steps" in said and "minimum" in said
     assert not (project / "results").exists()
+
+
+def test_the_slurm_profile_sets_resources_of_real_rules_only():
+    """A renamed rule must not leave the profile silently setting resources for nothing."""
+    run = subprocess.run(SNAKEMAKE + ["--list-rules", "--configfile", "tests/config/tiny.yaml"], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-3000:]
+    rules = set(run.stdout.split())
+    profile = yaml.safe_load((ROOT / "profiles" / "slurm" / "config.yaml").read_text())
+    assert set(profile["set-resources"]) <= rules, set(profile["set-resources"]) - rules
