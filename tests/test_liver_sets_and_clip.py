@@ -216,6 +216,13 @@ def test_knockout_sets_follow_the_thresholds_on_a_hand_written_tsv(tmp_path):
         knockout.knockout_sets(_EVENTS, _voila(tmp_path / "x.tsv", _LSVS, ("ctrl", "ko")))
 
 
+def test_knockout_dpsi_out_of_range_is_refused_by_the_voila_reader(tmp_path):
+    lsvs = [("G1:s:100-200", "+", [("200-1000", -0.10), ("200-2000", 2.0)])] + _LSVS[1:]
+    with pytest.raises(majiq.MajiqError, match=r"WT-KO\.deltapsi\.tsv: LSV 'G1:s:100-200': field "
+                                               r"mean_dpsi_per_lsv_junction='2\.0000' is outside \[-1, 1\]"):
+        knockout.knockout_sets(_EVENTS, _voila(tmp_path / "WT-KO.deltapsi.tsv", lsvs))
+
+
 # --- PAR-CLIP: the simulated BAM --------------------------------------------------------------
 
 def test_simulated_bam_is_sorted_indexed_with_true_md_tags(run):

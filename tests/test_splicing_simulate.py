@@ -1,6 +1,7 @@
 """The simulated transcriptome: real file formats, the planted truth, and the MAJIQ/TPM readers."""
 import filecmp
 import logging
+import re
 from pathlib import Path
 
 import numpy as np
@@ -208,6 +209,92 @@ def test_majiq_errors_name_the_file_and_the_fix(run, tmp_path):
     table.assign(mean_dpsi_per_lsv_junction="0.1").to_csv(broken, sep="\t", index=False)
     with pytest.raises(majiq.MajiqError, match="1 ';'-separated values but junctions_coords has 2"):
         majiq.read_deltapsi(broken)
+
+
+# Per-junction values of three events' LSVs, each within its range; one test puts one out.
+_VALUES = {"mean": [0.2, 0.5, 0.8], "stdev": [0.01, 0.02, 0.03], "dpsi": [0.1, -0.2, 0.3],
+           "p_changing": [0.7, 0.2, 0.9], "p_non_changing": [0.1, 0.6, 0.05],
+           "group_psi": [[0.2, 0.3], [0.5, 0.3], [0.8, 0.9]]}
+
+
+def _write_voila(folder, events, values, groups=("liver", "lung")):
+    """liver.psi.tsv and liver-lung.deltapsi.tsv of ``events`` from :data:`_VALUES`-like values."""
+    v = {k: np.asarray(x, float) for k, x in values.items()}
+    lsvs = majiq.source_lsvs(events)
+    majiq.write_psi(folder / majiq.psi_name(groups[0]), lsvs, v["mean"], v["stdev"], {})
+    majiq.write_deltapsi(folder / majiq.deltapsi_name(*groups), lsvs, groups, v["dpsi"],
+                         v["p_changing"], v["p_non_changing"], v["group_psi"], {})
+    return lsvs
+
+
+@pytest.mark.parametrize("key, value, kind, column, bounds", [
+    ("mean", 1.7, "psi", "mean_psi_per_lsv_junction", "[0, 1]"),
+    ("mean", -0.7, "psi", "mean_psi_per_lsv_junction", "[0, 1]"),
+    ("stdev", 0.8, "psi", "stdev_psi_per_lsv_junction", "[0, 0.5]"),
+    ("dpsi", 2.0, "deltapsi", "mean_dpsi_per_lsv_junction", "[-1, 1]"),
+    ("p_changing", 3.5, "deltapsi", "probability_changing", "[0, 1]"),
+    ("p_non_changing", -0.1, "deltapsi", "probability_non_changing", "[0, 1]"),
+    ("group_psi", 1.5, "deltapsi", "liver_mean_psi", "[0, 1]"),
+])
+def test_voila_values_out_of_range_name_the_file_lsv_and_column(tmp_path, key, value, kind, column, bounds):
+    values = {k: np.array(x, float) for k, x in _VALUES.items()}
+    values[key][1] = value
+    lsvs = _write_voila(tmp_path, _events(3), values)
+    name = majiq.psi_name("liver") if kind == "psi" else majiq.deltapsi_name("liver", "lung")
+    reader = majiq.read_psi if kind == "psi" else majiq.read_deltapsi
+    lsv = lsvs.columns.lsv_id[1]
+    with pytest.raises(majiq.MajiqError, match=rf"{re.escape(name)}: LSV '{lsv}': field {column}="
+                                               rf"'[-+.e0-9]+' is outside {re.escape(bounds)}"):
+        reader(tmp_path / name)
+
+
+def test_voila_values_at_the_ends_of_their_ranges_are_read(tmp_path):
+    values = {**_VALUES, "mean": [0.0, 1.0, 0.5], "stdev": [0.0, 0.5, 0.1], "dpsi": [-1.0, 1.0, 0.0],
+              "p_changing": [0.0, 1.0, 0.5]}
+    _write_voila(tmp_path, _events(3), values)
+    assert majiq.read_psi(tmp_path / "liver.psi.tsv").mean_psi_per_lsv_junction.between(0, 1).all()
+    assert majiq.read_deltapsi(tmp_path / "liver-lung.deltapsi.tsv").mean_dpsi_per_lsv_junction.abs().max() == 1
+
+
+@pytest.mark.parametrize("coords, message", [
+    ("1099-", "not 'start-end' with integer"), ("1099.5-1300", "not 'start-end' with integer"),
+    ("1300-1099", "not a junction: need 1 <= start < end"),
+    ("0-1300", "not a junction: need 1 <= start < end")])
+def test_voila_junction_coordinates_that_are_no_junction_are_refused(tmp_path, coords, message):
+    _write_voila(tmp_path, _events(3), _VALUES)
+    path = tmp_path / "liver.psi.tsv"
+    text = path.read_text()
+    first = pd.read_csv(path, sep="\t", comment="#").junctions_coords[0]
+    path.write_text(text.replace(first, f"{coords};{first.split(';')[1]}", 1))
+    with pytest.raises(majiq.MajiqError, match=rf"liver\.psi\.tsv: LSV 'G0:s:[0-9-]+': junctions_coords "
+                                               rf"entry '{re.escape(coords)}' is {re.escape(message)}"):
+        majiq.read_psi(path)
+
+
+def test_voila_seqids_unlike_the_events_name_both_spellings(tmp_path, caplog):
+    events = _events(3)
+    _write_voila(tmp_path, events, _VALUES)
+    with caplog.at_level(logging.INFO, logger="eigflow_arms.common.checks"):
+        majiq.event_psi(events, tmp_path, ["liver"])
+    assert "liver.psi.tsv: matched 3 of 3 cassette events to a source LSV" in caplog.text
+    renamed = events.assign(chrom="1")
+    with pytest.raises(majiq.MajiqError, match=r"liver\.psi\.tsv: field seqid: matched 0 of 3 cassette "
+                                               r"events .*the file says 'chr1', the event table's chrom "
+                                               r"says '1'; rename"):
+        majiq.event_psi(renamed, tmp_path, ["liver"])
+    with pytest.raises(majiq.MajiqError, match=r"liver-lung\.deltapsi\.tsv: field seqid: matched 0 of 3"):
+        majiq.event_dpsi(renamed, tmp_path, ["liver", "lung"])
+
+
+def test_voila_file_holding_few_of_the_events_is_refused(tmp_path):
+    # One of 12 cassette events quantified: the file is of another annotation or assembly.
+    events = _events(12)
+    values = {k: np.asarray(v)[:1] for k, v in _VALUES.items()}
+    _write_voila(tmp_path, events.iloc[:1], values)
+    with pytest.raises(majiq.MajiqError, match=r"liver\.psi\.tsv: field seqid, strand, junctions_coords: "
+                                               r"matched 1 of 12 cassette events to a source LSV "
+                                               r"\(only 8\.3%, below 10%\); the file's junctions"):
+        majiq.event_psi(events, tmp_path, ["liver"])
 
 
 # --- expression, determinism ------------------------------------------------------------------
