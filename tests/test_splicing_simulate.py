@@ -315,6 +315,48 @@ def test_rbp_expression_follows_the_program(run, tmp_path):
         expression.read_tpm(paths["expression"], ("heart", "lung"))
 
 
+def _tpm_table(path, genes=("A1cf", "Actb", "Rbfox2")):
+    """A mouse-style TPM table: three genes, two tissues, two replicates each."""
+    table = pd.DataFrame({"gene_name": list(genes),
+                          **{expression.sample_column(t, k): [50.0 + k, 10.0, 5.0]
+                             for t in ("liver", "lung") for k in (1, 2)}})
+    expression.write_tpm(path, table)
+    return path
+
+
+def test_gene_is_found_in_any_case_and_the_spelling_is_logged(tmp_path, caplog):
+    path = _tpm_table(tmp_path / "mouse_tpm.tsv")
+    tpm = expression.read_tpm(path, ("liver", "lung"))
+    with caplog.at_level(logging.INFO):
+        rows = expression.gene_tpm(tpm, "A1CF", path)
+    assert set(rows.gene_name) == {"A1cf"} and len(rows) == 4
+    assert "matched 1 of 1 gene 'A1CF' (in any case)" in caplog.text and "spelt 'A1cf'" in caplog.text
+    assert expression.gene_tpm(tpm, "Actb", path).tpm.tolist() == [10.0] * 4
+
+
+def test_gene_absent_in_every_case_names_the_file_and_the_genes_it_has(tmp_path):
+    path = _tpm_table(tmp_path / "mouse_tpm.tsv")
+    tpm = expression.read_tpm(path, ("liver", "lung"))
+    with pytest.raises(expression.ExpressionError, match=r"mouse_tpm\.tsv: field gene_name: matched 0 of 1 "
+                                                         r"gene 'A1CFX'.*no gene 'A1CFX' in any case; it has "
+                                                         r"'A1cf', 'Actb', 'Rbfox2'"):
+        expression.gene_tpm(tpm, "A1CFX", path)
+    twice = pd.concat([tpm, tpm[tpm.gene_name == "A1cf"].assign(gene_name="a1CF")])
+    with pytest.raises(expression.ExpressionError, match=r"\['A1cf', 'a1CF'\] are all 'A1CF' in some case"):
+        expression.gene_tpm(twice, "A1CF", path)
+
+
+@pytest.mark.parametrize("value", ["-1", "inf", "high"])
+def test_tpm_that_is_not_a_finite_number_at_least_zero_is_refused(tmp_path, value):
+    path = _tpm_table(tmp_path / "tpm.tsv")
+    table = pd.read_csv(path, sep="\t", dtype=str)
+    table.loc[1, "lung_rep2"] = value
+    table.to_csv(path, sep="\t", index=False)
+    with pytest.raises(expression.ExpressionError, match=rf"tpm\.tsv: gene 'Actb', column 'lung_rep2': "
+                                                         rf"TPM '{value}' is not a finite number >= 0"):
+        expression.read_tpm(path, ("liver", "lung"))
+
+
 def _files(folder: Path) -> list[Path]:
     return sorted(p.relative_to(folder) for p in folder.rglob("*") if p.is_file())
 
