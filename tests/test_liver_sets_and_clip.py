@@ -216,6 +216,32 @@ def test_knockout_sets_follow_the_thresholds_on_a_hand_written_tsv(tmp_path):
         knockout.knockout_sets(_EVENTS, _voila(tmp_path / "x.tsv", _LSVS, ("ctrl", "ko")))
 
 
+def test_knockout_seqids_unlike_the_events_name_field_and_both_spellings(tmp_path, caplog):
+    path = _voila(tmp_path / "WT-KO.deltapsi.tsv", _LSVS)
+    with caplog.at_level("INFO", logger="eigflow_arms.common.checks"):
+        knockout.knockout_sets(_EVENTS, path)
+    assert "WT-KO.deltapsi.tsv: matched 5 of 5 cassette events to a junction" in caplog.text
+    # Ensembl names in the events, UCSC names in the voila file: nothing joins.
+    with pytest.raises(majiq.MajiqError, match=r"WT-KO\.deltapsi\.tsv: field seqid: matched 0 of 5 cassette "
+                                               r"events to a junction \(none\); the file says 'chr1', the "
+                                               r"event table's chrom says '1'; rename the seqid column"):
+        knockout.knockout_sets(_EVENTS.assign(chrom="1"), path)
+    # Same names, other coordinates (another assembly): the coordinates are named.
+    shifted = _EVENTS.assign(**{c: _EVENTS[c] + 7 for c in ev.COORDINATES})
+    with pytest.raises(majiq.MajiqError, match=r"field seqid, strand, junctions_coords: matched 0 of 5"):
+        knockout.knockout_sets(shifted, path)
+
+
+def test_knockout_file_holding_few_of_the_events_is_refused(tmp_path):
+    # P1 of _LSVS among 20 cassette events: 1 in 20 is no knockout of this annotation.
+    many = pd.concat([_EVENTS.iloc[:1]] + [_EVENTS.iloc[:1].assign(
+        event_id=f"X{k}", **{c: _EVENTS[c].iloc[0] + 200_000 * (k + 1) for c in ev.COORDINATES})
+        for k in range(19)], ignore_index=True)
+    with pytest.raises(majiq.MajiqError, match=r"matched 1 of 20 cassette events to a junction "
+                                               r"\(only 5\.0%, below 10%\)"):
+        knockout.knockout_sets(many, _voila(tmp_path / "WT-KO.deltapsi.tsv", _LSVS))
+
+
 def test_knockout_dpsi_out_of_range_is_refused_by_the_voila_reader(tmp_path):
     lsvs = [("G1:s:100-200", "+", [("200-1000", -0.10), ("200-2000", 2.0)])] + _LSVS[1:]
     with pytest.raises(majiq.MajiqError, match=r"WT-KO\.deltapsi\.tsv: LSV 'G1:s:100-200': field "
