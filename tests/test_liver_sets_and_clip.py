@@ -386,6 +386,19 @@ def test_reads_without_md_are_refused(tmp_path):
         cl.crosslink_sites(bam)
 
 
+def test_empty_bam_is_refused_as_having_no_reads(tmp_path):
+    # Header only, sorted and indexed: a valid BAM that would give every figure 0 sites.
+    stderr = _refuse(tmp_path, _bam(tmp_path / "reads.bam", []), r"reads\.bam: no crosslink site, no reads")
+    assert "no reads" in stderr
+
+
+def test_bam_without_t_to_c_tags_is_refused(tmp_path):
+    bam = _bam(tmp_path / "reads.bam", [_READS[3], _READS[9]])   # a G>C and a reverse A>C mismatch
+    _refuse(tmp_path, bam, r"reads\.bam: no crosslink site, no T-to-C tags: none of its 2 unique tags")
+    with pytest.raises(cl.ClipError, match=r"no position has T-to-C transitions in >= 3 unique tags"):
+        cl.crosslink_sites(_bam(tmp_path / "some.bam", _READS), min_tags=3)
+
+
 # --- binding around exon sets -----------------------------------------------------------------
 
 def test_binding_regions_on_constructed_sites():
@@ -410,6 +423,46 @@ def test_binding_regions_on_constructed_sites():
     assert at["3ss", -1] == at["5ss", -1] == at["5ss", 0] == pytest.approx(2.5)   # around M1's A
     assert at["3ss", -300] == at["5ss", 299] == pytest.approx(1.0)                 # P1's flank ends
     assert at.sum() == pytest.approx(3 * 2.5 + 2 * 1.0)
+
+
+def _sites_bed(path, chroms):
+    """A BED of one site per chromosome name in ``chroms``, 100 nt apart."""
+    cl.write_bed(path, pd.DataFrame({"chrom": list(chroms), "pos0": np.arange(len(chroms)) * 100 + 1000,
+                                     "strand": "+", "tags": 2}))
+    return path
+
+
+def test_sites_meet_the_events_by_chromosome_or_name_both_spellings(tmp_path, caplog):
+    events = _EVENTS.iloc[[0, 1, 4]].reset_index(drop=True)
+    with caplog.at_level("INFO", logger="eigflow_arms.common.checks"):
+        sites = cl.read_sites_for_events(_sites_bed(tmp_path / "ok.bed", ["chr1"] * 3), events, "events.tsv")
+    assert len(sites) == 3 and "ok.bed: matched 3 of 3 crosslink sites on a chromosome" in caplog.text
+    # A BAM aligned to Ensembl names (1..5) against UCSC events (chr1..5).
+    with pytest.raises(cl.ClipError, match=r"ensembl\.bed: field chrom: matched 0 of 3 crosslink sites .*\(none\); "
+                                           r"the BAM says '1', '2', '5' .*the events \(events\.tsv\) say "
+                                           r"'chr1'; rename the BAM's references with `samtools reheader`"):
+        cl.read_sites_for_events(_sites_bed(tmp_path / "ensembl.bed", ["1", "2", "5"]), events, "events.tsv")
+    # A join that keeps 1 site in 20.
+    with pytest.raises(cl.ClipError, match=r"matched 1 of 20 crosslink sites .*\(only 5\.0%, below 10%\)"):
+        cl.read_sites_for_events(_sites_bed(tmp_path / "few.bed", ["chr1"] + ["chrUn"] * 19), events, "e.tsv")
+    (tmp_path / "empty.bed").write_text("")
+    with pytest.raises(cl.ClipError, match=r"empty\.bed: field chrom: matched 0 of 0 .*no reads or no T-to-C"):
+        cl.read_sites_for_events(tmp_path / "empty.bed", events, "events.tsv")
+
+
+def test_motif_enrichment_refuses_sites_the_fasta_does_not_hold(tmp_path):
+    rng = np.random.default_rng(0)
+    (tmp_path / "genome.fa").write_text(">chr1\n" + "".join(rng.choice(list("ACGT"), 3000)) + "\n")
+    pysam.faidx(str(tmp_path / "genome.fa"))
+    sites = pd.DataFrame({"chrom": "chr1", "pos0": [1000, 1500, 2000], "strand": "+", "tags": 2})
+    assert cl.motif_enrichment_at_sites(tmp_path / "genome.fa", sites).n.iloc[0] == 3
+    with pytest.raises(cl.ClipError, match=r"genome\.fa: field sequence names: matched 0 of 3 crosslink "
+                                           r"sites .*say '1', the FASTA says 'chr1'; rename"):
+        cl.motif_enrichment_at_sites(tmp_path / "genome.fa", sites.assign(chrom="1"))
+    # Right names, wrong assembly: every site's window runs off the chromosome.
+    with pytest.raises(cl.ClipError, match=r"field pos0 of the sites: matched 0 of 3 crosslink sites whose "
+                                           r"350-nt flanks fit"):
+        cl.motif_enrichment_at_sites(tmp_path / "genome.fa", sites.assign(pos0=sites.pos0 + 5000))
 
 
 def test_fisher_by_region_on_a_constructed_table():
