@@ -249,6 +249,29 @@ def test_knockout_dpsi_out_of_range_is_refused_by_the_voila_reader(tmp_path):
         knockout.knockout_sets(_EVENTS, _voila(tmp_path / "WT-KO.deltapsi.tsv", lsvs))
 
 
+def test_sets_tables_meet_the_event_table_by_event_id(tmp_path):
+    from eigflow_arms.common import io
+    from eigflow_arms.liver import arm
+
+    # Numeric-looking ids: text in the event table, and they must stay text in the sets.
+    events = _EVENTS.assign(event_id=["17", "18", "19", "20", "21"])
+    events.to_csv(tmp_path / "events.tsv", sep="\t", index=False)
+    io.write_tsv(tmp_path / "liver.tsv", exon_sets.sets_table(
+        events.event_id[:3], {"changing": [True, False, True], "quantified": [True] * 3}))
+    ko = exon_sets.sets_table(events.event_id, {"regulated": [True, True, False, False, False],
+                                                "quantified": [True] * 5})
+    io.write_tsv(tmp_path / "ko.tsv", ko)
+    _, sets = arm.read_sets(tmp_path / "events.tsv", tmp_path / "liver.tsv", tmp_path / "ko.tsv")
+    assert sets["changing"].tolist() == [True, False, True, False, False]
+    assert sets["regulated"].tolist() == [True, True, False, False, False]
+    # Sets made from another event table (stale) are refused, not read as empty sets.
+    io.write_tsv(tmp_path / "stale.tsv", ko.assign(event_id=[f"E{k}" for k in range(5)]))
+    with pytest.raises(ev.EventTableError, match=r"stale\.tsv: field event_id: matched 0 of 5 exon-set rows "
+                                                 r"to an event \(none\); the sets name events 'E0', 'E1', "
+                                                 r"'E2' \(of 5\), the event table .* has '17', '18', '19'"):
+        arm.read_sets(tmp_path / "events.tsv", tmp_path / "liver.tsv", tmp_path / "stale.tsv")
+
+
 # --- PAR-CLIP: the simulated BAM --------------------------------------------------------------
 
 def test_simulated_bam_is_sorted_indexed_with_true_md_tags(run):
