@@ -216,6 +216,62 @@ def test_knockout_sets_follow_the_thresholds_on_a_hand_written_tsv(tmp_path):
         knockout.knockout_sets(_EVENTS, _voila(tmp_path / "x.tsv", _LSVS, ("ctrl", "ko")))
 
 
+def test_knockout_seqids_unlike_the_events_name_field_and_both_spellings(tmp_path, caplog):
+    path = _voila(tmp_path / "WT-KO.deltapsi.tsv", _LSVS)
+    with caplog.at_level("INFO", logger="eigflow_arms.common.checks"):
+        knockout.knockout_sets(_EVENTS, path)
+    assert "WT-KO.deltapsi.tsv: matched 5 of 5 cassette events to a junction" in caplog.text
+    # Ensembl names in the events, UCSC names in the voila file: nothing joins.
+    with pytest.raises(majiq.MajiqError, match=r"WT-KO\.deltapsi\.tsv: field seqid: matched 0 of 5 cassette "
+                                               r"events to a junction \(none\); the file says 'chr1', the "
+                                               r"event table's chrom says '1'; rename the seqid column"):
+        knockout.knockout_sets(_EVENTS.assign(chrom="1"), path)
+    # Same names, other coordinates (another assembly): the coordinates are named.
+    shifted = _EVENTS.assign(**{c: _EVENTS[c] + 7 for c in ev.COORDINATES})
+    with pytest.raises(majiq.MajiqError, match=r"field seqid, strand, junctions_coords: matched 0 of 5"):
+        knockout.knockout_sets(shifted, path)
+
+
+def test_knockout_file_holding_few_of_the_events_is_refused(tmp_path):
+    # P1 of _LSVS among 20 cassette events: 1 in 20 is no knockout of this annotation.
+    many = pd.concat([_EVENTS.iloc[:1]] + [_EVENTS.iloc[:1].assign(
+        event_id=f"X{k}", **{c: _EVENTS[c].iloc[0] + 200_000 * (k + 1) for c in ev.COORDINATES})
+        for k in range(19)], ignore_index=True)
+    with pytest.raises(majiq.MajiqError, match=r"matched 1 of 20 cassette events to a junction "
+                                               r"\(only 5\.0%, below 10%\)"):
+        knockout.knockout_sets(many, _voila(tmp_path / "WT-KO.deltapsi.tsv", _LSVS))
+
+
+def test_knockout_dpsi_out_of_range_is_refused_by_the_voila_reader(tmp_path):
+    lsvs = [("G1:s:100-200", "+", [("200-1000", -0.10), ("200-2000", 2.0)])] + _LSVS[1:]
+    with pytest.raises(majiq.MajiqError, match=r"WT-KO\.deltapsi\.tsv: LSV 'G1:s:100-200': field "
+                                               r"mean_dpsi_per_lsv_junction='2\.0000' is outside \[-1, 1\]"):
+        knockout.knockout_sets(_EVENTS, _voila(tmp_path / "WT-KO.deltapsi.tsv", lsvs))
+
+
+def test_sets_tables_meet_the_event_table_by_event_id(tmp_path):
+    from eigflow_arms.common import io
+    from eigflow_arms.liver import arm
+
+    # Numeric-looking ids: text in the event table, and they must stay text in the sets.
+    events = _EVENTS.assign(event_id=["17", "18", "19", "20", "21"])
+    events.to_csv(tmp_path / "events.tsv", sep="\t", index=False)
+    io.write_tsv(tmp_path / "liver.tsv", exon_sets.sets_table(
+        events.event_id[:3], {"changing": [True, False, True], "quantified": [True] * 3}))
+    ko = exon_sets.sets_table(events.event_id, {"regulated": [True, True, False, False, False],
+                                                "quantified": [True] * 5})
+    io.write_tsv(tmp_path / "ko.tsv", ko)
+    _, sets = arm.read_sets(tmp_path / "events.tsv", tmp_path / "liver.tsv", tmp_path / "ko.tsv")
+    assert sets["changing"].tolist() == [True, False, True, False, False]
+    assert sets["regulated"].tolist() == [True, True, False, False, False]
+    # Sets made from another event table (stale) are refused, not read as empty sets.
+    io.write_tsv(tmp_path / "stale.tsv", ko.assign(event_id=[f"E{k}" for k in range(5)]))
+    with pytest.raises(ev.EventTableError, match=r"stale\.tsv: field event_id: matched 0 of 5 exon-set rows "
+                                                 r"to an event \(none\); the sets name events 'E0', 'E1', "
+                                                 r"'E2' \(of 5\), the event table .* has '17', '18', '19'"):
+        arm.read_sets(tmp_path / "events.tsv", tmp_path / "liver.tsv", tmp_path / "stale.tsv")
+
+
 # --- PAR-CLIP: the simulated BAM --------------------------------------------------------------
 
 def test_simulated_bam_is_sorted_indexed_with_true_md_tags(run):
@@ -353,6 +409,19 @@ def test_reads_without_md_are_refused(tmp_path):
         cl.crosslink_sites(bam)
 
 
+def test_empty_bam_is_refused_as_having_no_reads(tmp_path):
+    # Header only, sorted and indexed: a valid BAM that would give every figure 0 sites.
+    stderr = _refuse(tmp_path, _bam(tmp_path / "reads.bam", []), r"reads\.bam: no crosslink site, no reads")
+    assert "no reads" in stderr
+
+
+def test_bam_without_t_to_c_tags_is_refused(tmp_path):
+    bam = _bam(tmp_path / "reads.bam", [_READS[3], _READS[9]])   # a G>C and a reverse A>C mismatch
+    _refuse(tmp_path, bam, r"reads\.bam: no crosslink site, no T-to-C tags: none of its 2 unique tags")
+    with pytest.raises(cl.ClipError, match=r"no position has T-to-C transitions in >= 3 unique tags"):
+        cl.crosslink_sites(_bam(tmp_path / "some.bam", _READS), min_tags=3)
+
+
 # --- binding around exon sets -----------------------------------------------------------------
 
 def test_binding_regions_on_constructed_sites():
@@ -377,6 +446,46 @@ def test_binding_regions_on_constructed_sites():
     assert at["3ss", -1] == at["5ss", -1] == at["5ss", 0] == pytest.approx(2.5)   # around M1's A
     assert at["3ss", -300] == at["5ss", 299] == pytest.approx(1.0)                 # P1's flank ends
     assert at.sum() == pytest.approx(3 * 2.5 + 2 * 1.0)
+
+
+def _sites_bed(path, chroms):
+    """A BED of one site per chromosome name in ``chroms``, 100 nt apart."""
+    cl.write_bed(path, pd.DataFrame({"chrom": list(chroms), "pos0": np.arange(len(chroms)) * 100 + 1000,
+                                     "strand": "+", "tags": 2}))
+    return path
+
+
+def test_sites_meet_the_events_by_chromosome_or_name_both_spellings(tmp_path, caplog):
+    events = _EVENTS.iloc[[0, 1, 4]].reset_index(drop=True)
+    with caplog.at_level("INFO", logger="eigflow_arms.common.checks"):
+        sites = cl.read_sites_for_events(_sites_bed(tmp_path / "ok.bed", ["chr1"] * 3), events, "events.tsv")
+    assert len(sites) == 3 and "ok.bed: matched 3 of 3 crosslink sites on a chromosome" in caplog.text
+    # A BAM aligned to Ensembl names (1..5) against UCSC events (chr1..5).
+    with pytest.raises(cl.ClipError, match=r"ensembl\.bed: field chrom: matched 0 of 3 crosslink sites .*\(none\); "
+                                           r"the BAM says '1', '2', '5' .*the events \(events\.tsv\) say "
+                                           r"'chr1'; rename the BAM's references with `samtools reheader`"):
+        cl.read_sites_for_events(_sites_bed(tmp_path / "ensembl.bed", ["1", "2", "5"]), events, "events.tsv")
+    # A join that keeps 1 site in 20.
+    with pytest.raises(cl.ClipError, match=r"matched 1 of 20 crosslink sites .*\(only 5\.0%, below 10%\)"):
+        cl.read_sites_for_events(_sites_bed(tmp_path / "few.bed", ["chr1"] + ["chrUn"] * 19), events, "e.tsv")
+    (tmp_path / "empty.bed").write_text("")
+    with pytest.raises(cl.ClipError, match=r"empty\.bed: field chrom: matched 0 of 0 .*no reads or no T-to-C"):
+        cl.read_sites_for_events(tmp_path / "empty.bed", events, "events.tsv")
+
+
+def test_motif_enrichment_refuses_sites_the_fasta_does_not_hold(tmp_path):
+    rng = np.random.default_rng(0)
+    (tmp_path / "genome.fa").write_text(">chr1\n" + "".join(rng.choice(list("ACGT"), 3000)) + "\n")
+    pysam.faidx(str(tmp_path / "genome.fa"))
+    sites = pd.DataFrame({"chrom": "chr1", "pos0": [1000, 1500, 2000], "strand": "+", "tags": 2})
+    assert cl.motif_enrichment_at_sites(tmp_path / "genome.fa", sites).n.iloc[0] == 3
+    with pytest.raises(cl.ClipError, match=r"genome\.fa: field sequence names: matched 0 of 3 crosslink "
+                                           r"sites .*say '1', the FASTA says 'chr1'; rename"):
+        cl.motif_enrichment_at_sites(tmp_path / "genome.fa", sites.assign(chrom="1"))
+    # Right names, wrong assembly: every site's window runs off the chromosome.
+    with pytest.raises(cl.ClipError, match=r"field pos0 of the sites: matched 0 of 3 crosslink sites whose "
+                                           r"350-nt flanks fit"):
+        cl.motif_enrichment_at_sites(tmp_path / "genome.fa", sites.assign(pos0=sites.pos0 + 5000))
 
 
 def test_fisher_by_region_on_a_constructed_table():

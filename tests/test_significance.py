@@ -56,3 +56,21 @@ def test_dead_features_get_p_one_and_bonferroni_is_applied():
 def test_mismatched_features_are_rejected():
     with pytest.raises(ValueError, match="attr_null"):
         eigflow.significance(np.ones((5, 3)), np.ones((5, 4)))
+
+
+def test_constant_sets_that_differ_are_decided_by_their_constants():
+    # Welch's t is 0/0 here; a feature 1 in every interest sample and 0 in every null sample
+    # is as significant as a feature can be, and the reverse is not significant at all.
+    rng = np.random.default_rng(5)
+    interest, null = rng.normal(size=(2, 40, 4))
+    interest[:, 0], null[:, 0] = 1.0, 0.0
+    interest[:, 1], null[:, 1] = 0.0, 1.0
+    interest[:, 2] = null[:, 2] = 0.3
+    table = eigflow.significance(interest, null)
+    assert table.p[0] == 0.0 and table.t[0] == np.inf and table.significant[0]
+    assert table.p[1] == 1.0 and table.t[1] == -np.inf and not table.significant[1]
+    assert table.p[2] == 1.0 and table.t[2] == 0.0
+    # The varying feature keeps Welch's one-sided p exactly.
+    a, b = (np.abs(x[:, 3].astype(np.float32).astype(np.float64)) for x in (interest, null))
+    welch = stats.ttest_ind(a, b, equal_var=False, alternative="greater")
+    assert table.p[3] == pytest.approx(welch.pvalue, rel=1e-12)

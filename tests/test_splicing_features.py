@@ -25,6 +25,7 @@ from eigflow_arms.splicing.sequence import (
     reverse_complement,
 )
 from scipy.stats import hypergeom
+from sklearn.metrics import average_precision_score
 
 # A hand-built alternative exon: five RBFOX sites, ending in the consensus 5' splice site
 # AAG|GUAAGU together with the start of the downstream intron.
@@ -337,3 +338,11 @@ def test_recovery_scores_on_a_constructed_case():
     _, _, precision, recall, f1, auprc = T.recovery_scores({"t0"}, set(), np.zeros(10, bool), first)
     assert precision == 0 and f1 == 0
     assert np.isnan(recall) and np.isnan(auprc)
+
+def test_recovery_scores_rank_infinite_t_as_its_order():
+    # Algorithm 1 gives t = +-inf to a feature constant in both sets; the AUPRC ranks it.
+    is_true = np.array([True, False, True, False, True, False])
+    finite = np.array([9.0, 4.0, 2.0, 2.0, -1.0, -5.0])
+    infinite = np.array([np.inf, 4.0, 2.0, 2.0, -1.0, -np.inf])
+    scores = [T.recovery_scores(set(), {"a"}, is_true, s)[-1] for s in (finite, infinite)]
+    assert scores[0] == scores[1] == average_precision_score(is_true, finite)

@@ -1,6 +1,7 @@
 """The simulated transcriptome: real file formats, the planted truth, and the MAJIQ/TPM readers."""
 import filecmp
 import logging
+import re
 from pathlib import Path
 
 import numpy as np
@@ -210,6 +211,92 @@ def test_majiq_errors_name_the_file_and_the_fix(run, tmp_path):
         majiq.read_deltapsi(broken)
 
 
+# Per-junction values of three events' LSVs, each within its range; one test puts one out.
+_VALUES = {"mean": [0.2, 0.5, 0.8], "stdev": [0.01, 0.02, 0.03], "dpsi": [0.1, -0.2, 0.3],
+           "p_changing": [0.7, 0.2, 0.9], "p_non_changing": [0.1, 0.6, 0.05],
+           "group_psi": [[0.2, 0.3], [0.5, 0.3], [0.8, 0.9]]}
+
+
+def _write_voila(folder, events, values, groups=("liver", "lung")):
+    """liver.psi.tsv and liver-lung.deltapsi.tsv of ``events`` from :data:`_VALUES`-like values."""
+    v = {k: np.asarray(x, float) for k, x in values.items()}
+    lsvs = majiq.source_lsvs(events)
+    majiq.write_psi(folder / majiq.psi_name(groups[0]), lsvs, v["mean"], v["stdev"], {})
+    majiq.write_deltapsi(folder / majiq.deltapsi_name(*groups), lsvs, groups, v["dpsi"],
+                         v["p_changing"], v["p_non_changing"], v["group_psi"], {})
+    return lsvs
+
+
+@pytest.mark.parametrize("key, value, kind, column, bounds", [
+    ("mean", 1.7, "psi", "mean_psi_per_lsv_junction", "[0, 1]"),
+    ("mean", -0.7, "psi", "mean_psi_per_lsv_junction", "[0, 1]"),
+    ("stdev", 0.8, "psi", "stdev_psi_per_lsv_junction", "[0, 0.5]"),
+    ("dpsi", 2.0, "deltapsi", "mean_dpsi_per_lsv_junction", "[-1, 1]"),
+    ("p_changing", 3.5, "deltapsi", "probability_changing", "[0, 1]"),
+    ("p_non_changing", -0.1, "deltapsi", "probability_non_changing", "[0, 1]"),
+    ("group_psi", 1.5, "deltapsi", "liver_mean_psi", "[0, 1]"),
+])
+def test_voila_values_out_of_range_name_the_file_lsv_and_column(tmp_path, key, value, kind, column, bounds):
+    values = {k: np.array(x, float) for k, x in _VALUES.items()}
+    values[key][1] = value
+    lsvs = _write_voila(tmp_path, _events(3), values)
+    name = majiq.psi_name("liver") if kind == "psi" else majiq.deltapsi_name("liver", "lung")
+    reader = majiq.read_psi if kind == "psi" else majiq.read_deltapsi
+    lsv = lsvs.columns.lsv_id[1]
+    with pytest.raises(majiq.MajiqError, match=rf"{re.escape(name)}: LSV '{lsv}': field {column}="
+                                               rf"'[-+.e0-9]+' is outside {re.escape(bounds)}"):
+        reader(tmp_path / name)
+
+
+def test_voila_values_at_the_ends_of_their_ranges_are_read(tmp_path):
+    values = {**_VALUES, "mean": [0.0, 1.0, 0.5], "stdev": [0.0, 0.5, 0.1], "dpsi": [-1.0, 1.0, 0.0],
+              "p_changing": [0.0, 1.0, 0.5]}
+    _write_voila(tmp_path, _events(3), values)
+    assert majiq.read_psi(tmp_path / "liver.psi.tsv").mean_psi_per_lsv_junction.between(0, 1).all()
+    assert majiq.read_deltapsi(tmp_path / "liver-lung.deltapsi.tsv").mean_dpsi_per_lsv_junction.abs().max() == 1
+
+
+@pytest.mark.parametrize("coords, message", [
+    ("1099-", "not 'start-end' with integer"), ("1099.5-1300", "not 'start-end' with integer"),
+    ("1300-1099", "not a junction: need 1 <= start < end"),
+    ("0-1300", "not a junction: need 1 <= start < end")])
+def test_voila_junction_coordinates_that_are_no_junction_are_refused(tmp_path, coords, message):
+    _write_voila(tmp_path, _events(3), _VALUES)
+    path = tmp_path / "liver.psi.tsv"
+    text = path.read_text()
+    first = pd.read_csv(path, sep="\t", comment="#").junctions_coords[0]
+    path.write_text(text.replace(first, f"{coords};{first.split(';')[1]}", 1))
+    with pytest.raises(majiq.MajiqError, match=rf"liver\.psi\.tsv: LSV 'G0:s:[0-9-]+': junctions_coords "
+                                               rf"entry '{re.escape(coords)}' is {re.escape(message)}"):
+        majiq.read_psi(path)
+
+
+def test_voila_seqids_unlike_the_events_name_both_spellings(tmp_path, caplog):
+    events = _events(3)
+    _write_voila(tmp_path, events, _VALUES)
+    with caplog.at_level(logging.INFO, logger="eigflow_arms.common.checks"):
+        majiq.event_psi(events, tmp_path, ["liver"])
+    assert "liver.psi.tsv: matched 3 of 3 cassette events to a source LSV" in caplog.text
+    renamed = events.assign(chrom="1")
+    with pytest.raises(majiq.MajiqError, match=r"liver\.psi\.tsv: field seqid: matched 0 of 3 cassette "
+                                               r"events .*the file says 'chr1', the event table's chrom "
+                                               r"says '1'; rename"):
+        majiq.event_psi(renamed, tmp_path, ["liver"])
+    with pytest.raises(majiq.MajiqError, match=r"liver-lung\.deltapsi\.tsv: field seqid: matched 0 of 3"):
+        majiq.event_dpsi(renamed, tmp_path, ["liver", "lung"])
+
+
+def test_voila_file_holding_few_of_the_events_is_refused(tmp_path):
+    # One of 12 cassette events quantified: the file is of another annotation or assembly.
+    events = _events(12)
+    values = {k: np.asarray(v)[:1] for k, v in _VALUES.items()}
+    _write_voila(tmp_path, events.iloc[:1], values)
+    with pytest.raises(majiq.MajiqError, match=r"liver\.psi\.tsv: field seqid, strand, junctions_coords: "
+                                               r"matched 1 of 12 cassette events to a source LSV "
+                                               r"\(only 8\.3%, below 10%\); the file's junctions"):
+        majiq.event_psi(events, tmp_path, ["liver"])
+
+
 # --- expression, determinism ------------------------------------------------------------------
 
 def test_rbp_expression_follows_the_program(run, tmp_path):
@@ -226,6 +313,48 @@ def test_rbp_expression_follows_the_program(run, tmp_path):
         expression.read_tpm(tmp_path / "bad.tsv", TISSUES)
     with pytest.raises(expression.ExpressionError, match="'hippocampus_rep1'.*among.*'heart_rep1'"):
         expression.read_tpm(paths["expression"], ("heart", "lung"))
+
+
+def _tpm_table(path, genes=("A1cf", "Actb", "Rbfox2")):
+    """A mouse-style TPM table: three genes, two tissues, two replicates each."""
+    table = pd.DataFrame({"gene_name": list(genes),
+                          **{expression.sample_column(t, k): [50.0 + k, 10.0, 5.0]
+                             for t in ("liver", "lung") for k in (1, 2)}})
+    expression.write_tpm(path, table)
+    return path
+
+
+def test_gene_is_found_in_any_case_and_the_spelling_is_logged(tmp_path, caplog):
+    path = _tpm_table(tmp_path / "mouse_tpm.tsv")
+    tpm = expression.read_tpm(path, ("liver", "lung"))
+    with caplog.at_level(logging.INFO):
+        rows = expression.gene_tpm(tpm, "A1CF", path)
+    assert set(rows.gene_name) == {"A1cf"} and len(rows) == 4
+    assert "matched 1 of 1 gene 'A1CF' (in any case)" in caplog.text and "spelt 'A1cf'" in caplog.text
+    assert expression.gene_tpm(tpm, "Actb", path).tpm.tolist() == [10.0] * 4
+
+
+def test_gene_absent_in_every_case_names_the_file_and_the_genes_it_has(tmp_path):
+    path = _tpm_table(tmp_path / "mouse_tpm.tsv")
+    tpm = expression.read_tpm(path, ("liver", "lung"))
+    with pytest.raises(expression.ExpressionError, match=r"mouse_tpm\.tsv: field gene_name: matched 0 of 1 "
+                                                         r"gene 'A1CFX'.*no gene 'A1CFX' in any case; it has "
+                                                         r"'A1cf', 'Actb', 'Rbfox2'"):
+        expression.gene_tpm(tpm, "A1CFX", path)
+    twice = pd.concat([tpm, tpm[tpm.gene_name == "A1cf"].assign(gene_name="a1CF")])
+    with pytest.raises(expression.ExpressionError, match=r"\['A1cf', 'a1CF'\] are all 'A1CF' in some case"):
+        expression.gene_tpm(twice, "A1CF", path)
+
+
+@pytest.mark.parametrize("value", ["-1", "inf", "high"])
+def test_tpm_that_is_not_a_finite_number_at_least_zero_is_refused(tmp_path, value):
+    path = _tpm_table(tmp_path / "tpm.tsv")
+    table = pd.read_csv(path, sep="\t", dtype=str)
+    table.loc[1, "lung_rep2"] = value
+    table.to_csv(path, sep="\t", index=False)
+    with pytest.raises(expression.ExpressionError, match=rf"tpm\.tsv: gene 'Actb', column 'lung_rep2': "
+                                                         rf"TPM '{value}' is not a finite number >= 0"):
+        expression.read_tpm(path, ("liver", "lung"))
 
 
 def _files(folder: Path) -> list[Path]:

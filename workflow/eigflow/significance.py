@@ -59,8 +59,15 @@ def significance(attr_interest, attr_null, groups=None, fwer: float = 0.01, alph
 
     Returns
     -------
-    DataFrame with one row per feature or meta-feature and columns ``COLUMNS``. Features
-    whose |attribution| is constant in both sets (dead pixels) get t = 0 and p = 1.
+    DataFrame with one row per feature or meta-feature and columns ``COLUMNS``.
+
+    Notes
+    -----
+    Welch's t is undefined for a feature whose |attribution| is constant within both sets
+    (zero variance in each). Such a feature is decided by the two constants: larger in the
+    class of interest gives t = inf and p = 0 (every interest sample exceeds every null
+    sample: significant), smaller gives t = -inf and p = 1, and equal (dead pixels, 0 in
+    both) gives t = 0 and p = 1. A feature constant in one set only keeps Welch's t.
     """
     a = as_float_array(attr_interest, "attr_interest", 2)
     b = as_float_array(attr_null, "attr_null", 2)
@@ -82,6 +89,12 @@ def significance(attr_interest, attr_null, groups=None, fwer: float = 0.01, alph
     degenerate = ~np.isfinite(t)
     t = np.where(degenerate, 0.0, t)
     p = np.where(degenerate | ~np.isfinite(p), 1.0, p)
+    # Welch's t is 0/0 when neither set varies; constancy is tested on the values themselves
+    # (max == min, exact), since a mean of equal values may differ from them in the last bit.
+    constant = (a.max(axis=0) == a.min(axis=0)) & (b.max(axis=0) == b.min(axis=0))
+    larger, smaller = constant & (a[0] > b[0]), constant & (a[0] < b[0])
+    t = np.select([larger, smaller, constant], [np.inf, -np.inf, 0.0], t)
+    p = np.select([larger, constant], [0.0, 1.0], p)
     p_adjusted = np.minimum(p * len(p), 1.0)
     return pd.DataFrame({
         "feature": names,

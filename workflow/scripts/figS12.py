@@ -6,7 +6,7 @@ from eigflow_arms.liver.clip import sites as clip
 jobs.setup_logging(snakemake.log[0])
 events, sets = liver.read_sets(snakemake.input.events, snakemake.input.liver_sets,
                                snakemake.input.knockout_sets)
-sites = clip.read_bed(snakemake.input.sites)
+sites = clip.read_sites_for_events(snakemake.input.sites, events, snakemake.input.events)
 enrichment = clip.motif_enrichment_at_sites(snakemake.input.genome, sites, seed=snakemake.params.seed)
 tags = clip.tags_by_position(sites, events, {name: sets[name] for name in liver.FIGS12_SETS},
                              flank=snakemake.params.flank)

@@ -14,8 +14,8 @@ import logging
 import numpy as np
 import pandas as pd
 
-from eigflow_arms.common.io import read_tsv
-from eigflow_arms.splicing.events import read_events
+from eigflow_arms.common.checks import examples, require_matches
+from eigflow_arms.splicing.events import EventTableError, read_events
 
 from .motifs import pssm, tomtom
 
@@ -103,6 +103,24 @@ def sets_over_events(events: pd.DataFrame, liver_sets: pd.DataFrame, knockout_se
 
 def read_sets(events_path, liver_sets_path, knockout_sets_path) -> tuple[pd.DataFrame, dict]:
     """The event table and :func:`sets_over_events` from their files: what every Fig. 4
-    panel on exon sets starts from."""
+    panel on exon sets starts from.
+
+    Raises
+    ------
+    EventTableError
+        When none, or implausibly few, of a sets table's rows name an event of the event
+        table: the sets were made from another one, and every set would come out empty.
+    """
     events = read_events(events_path)
-    return events, sets_over_events(events, read_tsv(liver_sets_path), read_tsv(knockout_sets_path))
+    tables = []
+    for path in (liver_sets_path, knockout_sets_path):
+        # event_id as text, as read_events reads it: ids such as '17' would be read as
+        # numbers and meet no event.
+        table = pd.read_csv(path, sep="\t", dtype={"event_id": str})
+        require_matches(int(table.event_id.isin(set(events.event_id)).sum()), len(table),
+                        "exon-set rows to an event", path, "event_id",
+                        f"the sets name events {examples(table.event_id)}, the event table "
+                        f"({events_path}) has {examples(events.event_id)}; the sets were made from "
+                        f"another event table, so make them again from this one", error=EventTableError)
+        tables.append(table)
+    return events, sets_over_events(events, *tables)

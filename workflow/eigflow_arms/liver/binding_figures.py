@@ -17,6 +17,7 @@ from eigflow_arms.common.figures import save_figure
 from eigflow_arms.liver.clip.sites import REGIONS
 from eigflow_arms.liver.exon_sets import SET_COLORS, SET_LABELS
 from eigflow_arms.liver.motifs.maps import running_mean
+from eigflow_arms.splicing.expression import gene_tpm
 
 __all__ = ["fig4b", "fig4d", "fig4e", "figS12"]
 
@@ -45,14 +46,12 @@ def fig4b(tpm_long: pd.DataFrame, png, pdf, gene: str = "A1CF", tissue: str = "l
     tpm_long : DataFrame
         :func:`eigflow_arms.splicing.expression.read_tpm` output (gene_name, tissue, replicate, tpm).
     gene : str
-        Matched case-insensitively (mouse ``A1cf``, human ``A1CF``).
+        Matched case-insensitively (mouse ``A1cf``, human ``A1CF``) by
+        :func:`eigflow_arms.splicing.expression.gene_tpm`.
     tissue : str
         The tissue drawn in colour.
     """
-    rows = tpm_long[tpm_long.gene_name.str.upper() == gene.upper()]
-    if rows.empty:
-        raise ValueError(f"fig4b: no gene {gene!r} in the TPM table; it has "
-                         f"{sorted(tpm_long.gene_name.unique())[:10]}...")
+    rows = gene_tpm(tpm_long, gene, "fig4b's TPM table")
     tissues = list(pd.unique(rows.tissue))
     values = [rows.tpm[rows.tissue == t].to_numpy(float) for t in tissues]
     fig, ax = plt.subplots(figsize=(1.0 + 0.8 * len(tissues), 3.6), layout="constrained")

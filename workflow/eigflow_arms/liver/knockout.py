@@ -37,6 +37,7 @@ import pandas as pd
 from scipy.special import expit, logit
 
 from eigflow_arms.common import io
+from eigflow_arms.common.checks import require_matches
 from eigflow_arms.splicing import events as ev
 from eigflow_arms.splicing import majiq, program, simulate
 
@@ -170,12 +171,26 @@ def knockout_sets(events: pd.DataFrame, deltapsi_path, regulated: float = 0.10,
         name -> (n,) bool mask for ``regulated``, ``enhanced``, ``repressed``,
         ``non_regulated``, ``quantified``; and ``dpsi``, (n,) float: E[PSI_KO - PSI_WT] of
         the exon's inclusion junction with the largest |E[dPSI]| (NaN where unquantified).
+
+    Raises
+    ------
+    MajiqError
+        When a value of the file is out of range (:func:`eigflow_arms.splicing.majiq.read_deltapsi`),
+        or when none, or implausibly few, of the cassette exons have a junction in it
+        (:func:`eigflow_arms.common.checks.require_matches`): its seqids or coordinates are
+        not the event table's.
     """
     junctions = majiq.read_deltapsi(deltapsi_path)
     junctions["ko_dpsi"] = _ko_minus_wt(junctions, deltapsi_path, control, knockout)
     keys = ["seqid", "strand", "junction_start", "junction_end"]
     matched = cassette_junctions(events).merge(junctions[keys + ["lsv_id", "ko_dpsi"]], on=keys)
     n = len(events)
+    cassette = events.event_type.eq("cassette").to_numpy()
+    # A file of other chromosome names or coordinates matches nothing, and Fig. 4e would
+    # count 0/0/0/0 with p = 1.
+    require_matches(int(cassette[matched.event.unique()].sum()), int(cassette.sum()),
+                    "cassette events to a junction", deltapsi_path, *majiq.join_fix(junctions, events),
+                    error=majiq.MajiqError)
     dpsi = _largest(matched[matched.kind == "inclusion"], n)
     exclusion = _largest(matched[matched.kind == "exclusion"], n)
     # Every junction of every LSV the exon takes part in: the paper's "broader LSV".
@@ -184,7 +199,6 @@ def knockout_sets(events: pd.DataFrame, deltapsi_path, regulated: float = 0.10,
                      .assign(size=lambda t: t.lsv_id.map(lsv_largest)).groupby("event")["size"].max())
     broad = np.full(n, np.inf)
     broad[event_largest.index.to_numpy()] = event_largest.to_numpy()
-    cassette = events.event_type.eq("cassette").to_numpy()
     quantified = cassette & np.isfinite(dpsi) & np.isfinite(exclusion)
     with np.errstate(invalid="ignore"):
         hit = quantified & (np.abs(dpsi) >= regulated) & (np.abs(exclusion) >= regulated)

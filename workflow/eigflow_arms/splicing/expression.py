@@ -5,14 +5,19 @@ Format: a TSV with a ``gene_name`` column, then one TPM column per sample named
 """
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from eigflow_arms.common import io
+from eigflow_arms.common.checks import examples, require_matches
 
-__all__ = ["ExpressionError", "sample_column", "write_tpm", "read_tpm"]
+__all__ = ["ExpressionError", "sample_column", "write_tpm", "read_tpm", "gene_tpm"]
+
+log = logging.getLogger(__name__)
 
 _SAMPLE = re.compile(r"^(?P<tissue>.+)_rep(?P<replicate>[0-9]+)$")
 
@@ -62,10 +67,37 @@ def read_tpm(path, tissues) -> pd.DataFrame:
     samples = _samples(list(table.columns), path, tuple(tissues))
     long = table.melt(id_vars="gene_name", var_name="column", value_name="raw")
     long["tpm"] = pd.to_numeric(long.raw, errors="coerce")
-    bad = long.tpm.isna() | (long.tpm < 0)
+    bad = ~np.isfinite(long.tpm) | (long.tpm < 0)
     if bad.any():
         row = long[bad].iloc[0]
         raise ExpressionError(f"{path}: gene {row.gene_name!r}, column {row.column!r}: TPM "
-                              f"{row.raw!r} is not a number >= 0")
+                              f"{str(row.raw)!r} is not a finite number >= 0; give transcripts per "
+                              f"million as the quantifier wrote them (not log-transformed)")
     long = long.merge(samples, on="column")
     return long[["gene_name", "tissue", "replicate", "tpm"]]
+
+
+def gene_tpm(tpm_long: pd.DataFrame, gene: str, path) -> pd.DataFrame:
+    """The rows of one gene of a :func:`read_tpm` table, its name matched case-insensitively.
+
+    Mouse tables spell genes ``A1cf``, human ones ``A1CF``: an exact spelling is taken when
+    the table has it, else the one spelling that equals ``gene`` in any case; the job log says
+    which. ``path``, the table's file (or words for it), names the table in the log and errors.
+
+    Raises
+    ------
+    ExpressionError
+        When no gene, or more than one gene, of the table is ``gene`` in some case.
+    """
+    names = pd.unique(tpm_long.gene_name.astype(str))
+    spellings = [name for name in names if name == gene] or [name for name in names
+                                                              if name.casefold() == gene.casefold()]
+    if len(spellings) > 1:
+        raise ExpressionError(f"{path}: field gene_name: {spellings} are all {gene!r} in some case; "
+                              f"keep one row per gene, or give the gene exactly as one is spelt")
+    require_matches(len(spellings), 1, f"gene {gene!r} (in any case)", path, "gene_name",
+                    f"the table has no gene {gene!r} in any case; it has {examples(sorted(names), 5)}; "
+                    f"add the gene's row, or set the config's `liver.rbp` to the table's spelling",
+                    error=ExpressionError)
+    log.info("%s: gene %r is spelt %r there", path, gene, spellings[0])
+    return tpm_long[tpm_long.gene_name == spellings[0]]

@@ -12,16 +12,19 @@ Per-junction fields hold one value per junction of the LSV, ';'-separated, in th
 ``junctions_coords``, whose entries are 'start-end': the last base of the upstream exon and
 the first base of the downstream exon, 1-based genomic coordinates. Voila's leading '# '
 metadata lines are skipped, and MAJIQ 1.x column names ('LSV ID', 'E(dPSI) per LSV junction',
-'P(|dPSI|>=0.20) per LSV junction', 'chr', ...) are read as their 2.x equivalents.
+'P(|dPSI|>=0.20) per LSV junction', 'chr', ...) are read as their 2.x equivalents. Values are
+refused outside their range (PSI and probabilities [0, 1], dPSI [-1, 1], a PSI's stdev
+[0, 0.5]), and junctions unless 1 <= start < end, naming the file, the LSV and the column.
 
 An exon triplet C1-A-C2 (:mod:`eigflow_arms.splicing.events`) is quantified by the binary source
 LSV of C1: inclusion junction C1->A, exclusion junction C1->C2. An event takes the value of
-the inclusion junction of the LSV that holds both.
+the inclusion junction of the LSV that holds both. Each file logs how many cassette events it
+matched (:func:`eigflow_arms.common.checks.require_matches`), and none, or implausibly few,
+is an error naming both sides' chromosome names or junctions.
 """
 from __future__ import annotations
 
 import json
-import logging
 import re
 from dataclasses import dataclass
 from itertools import combinations
@@ -31,11 +34,11 @@ import numpy as np
 import pandas as pd
 
 from eigflow_arms.common import io
+from eigflow_arms.common.checks import examples, require_matches
 
 __all__ = ["MajiqError", "SourceLSVs", "psi_name", "deltapsi_name", "event_junctions", "source_lsvs",
-           "write_psi", "write_deltapsi", "read_psi", "read_deltapsi", "event_psi", "event_dpsi"]
-
-log = logging.getLogger(__name__)
+           "write_psi", "write_deltapsi", "read_psi", "read_deltapsi", "join_fix", "event_psi",
+           "event_dpsi"]
 
 PSI_VALUES = ("mean_psi_per_lsv_junction", "stdev_psi_per_lsv_junction")
 DPSI_VALUES = ("mean_dpsi_per_lsv_junction", "probability_changing", "probability_non_changing")
@@ -57,6 +60,15 @@ _VOILA1 = {"#Gene Name": "gene_name", "Gene Name": "gene_name", "Gene ID": "gene
 _VOILA1_PROBABILITY = re.compile(r"^P\(\|(?:E\()?dPSI\)?\|(?P<op>[<>]=)[0-9.]+\) per LSV junction$")
 _VOILA1_GROUP = re.compile(r"^(?P<group>.+) E\(PSI\)$")
 _NA = ("", "NA", "na", "nan", "NaN")
+# What each value can be, and the words an out-of-range value's error uses for it; a
+# {group}_mean_psi column is a PSI. A value outside is a percentage, a log-odds or a shifted
+# column, and stored as it is it would drive the sets and figures without any error.
+_PSI_RANGE = (0.0, 1.0, "a PSI, a fraction")
+_RANGES = {"mean_psi_per_lsv_junction": _PSI_RANGE,
+           "stdev_psi_per_lsv_junction": (0.0, 0.5, "the stdev of a PSI in [0, 1]"),
+           "mean_dpsi_per_lsv_junction": (-1.0, 1.0, "a difference of two PSIs"),
+           "probability_changing": (0.0, 1.0, "a probability"),
+           "probability_non_changing": (0.0, 1.0, "a probability")}
 
 
 class MajiqError(ValueError):
@@ -233,12 +245,22 @@ def _read_table(path, required: tuple[str, ...], kind: str) -> pd.DataFrame:
 
 
 def _numbers(raw: pd.Series, path, column: str, lsv_ids: pd.Series) -> np.ndarray:
+    """The per-junction values of ``column`` as floats ('NA' -> NaN), refused when not a
+    number or outside the column's range (:data:`_RANGES`)."""
     values = pd.to_numeric(raw, errors="coerce")
     bad = values.isna() & ~raw.isin(_NA)
     if bad.any():
         i = bad.to_numpy().nonzero()[0][0]
         raise MajiqError(f"{path}: LSV {lsv_ids.iloc[i]!r}: field {column}={raw.iloc[i]!r} is not a "
                          f"number; per-junction values are numbers separated by ';'")
+    low, high, meaning = _RANGES.get(column, _PSI_RANGE)
+    outside = ~values.between(low, high) & values.notna()
+    if outside.any():
+        i = outside.to_numpy().nonzero()[0][0]
+        raise MajiqError(f"{path}: LSV {lsv_ids.iloc[i]!r}: field {column}={raw.iloc[i]!r} is outside "
+                         f"[{low:g}, {high:g}], the range of {meaning}; write the file with `voila tsv` "
+                         f"(a percentage must be divided by 100) and check that the columns are not "
+                         f"shifted against the header")
     return values.to_numpy(float)
 
 
@@ -261,11 +283,18 @@ def _junction_table(table: pd.DataFrame, path, values: list[str]) -> pd.DataFram
                                                                        ignore_index=True)
     ends = long.junctions_coords.str.split("-", n=1, expand=True).reindex(columns=[0, 1])
     start, end = (pd.to_numeric(ends[k], errors="coerce") for k in (0, 1))
-    bad = start.isna() | end.isna()
+    bad = start.isna() | end.isna() | (start % 1 != 0) | (end % 1 != 0)
     if bad.any():
         row = long[bad].iloc[0]
         raise MajiqError(f"{path}: LSV {row.lsv_id!r}: junctions_coords entry {row.junctions_coords!r} "
                          f"is not 'start-end' with integer coordinates")
+    # A junction joins the last base of one exon to the first base of the next, 1-based.
+    bad = (start < 1) | (end <= start)
+    if bad.any():
+        row = long[bad].iloc[0]
+        raise MajiqError(f"{path}: LSV {row.lsv_id!r}: junctions_coords entry {row.junctions_coords!r} "
+                         f"is not a junction: need 1 <= start < end (the last base of the upstream "
+                         f"exon, then the first base of the downstream exon, 1-based)")
     out = long[["lsv_id", "seqid", "strand"]].assign(
         junction_start=start.to_numpy(np.int64), junction_end=end.to_numpy(np.int64),
         junction=long.groupby("lsv_id", sort=False).cumcount().to_numpy())
@@ -314,12 +343,31 @@ def _match(events: pd.DataFrame, junctions: pd.DataFrame, path) -> np.ndarray:
     both = both.sort_values(["event", "row"]).drop_duplicates("event")
     rows = np.full(len(events), -1)
     rows[both.event.to_numpy()] = both.row.to_numpy()
-    matched = int((rows >= 0).sum())
-    log.info("%s: %d/%d events matched to a source LSV", path, matched, len(events))
-    if matched == 0 and len(events):
-        log.warning("%s: no event matched; check that seqid/strand and the junction coordinates "
-                    "use the event table's chromosome names and 1-based exon ends", path)
+    # Constitutive exons have no alternative junction, so a real voila file need not hold
+    # them: the cassette events (all events of a table without any) are the ones it must.
+    cassette = events.event_type.eq("cassette").to_numpy()
+    judged = cassette if cassette.any() else np.ones(len(events), bool)
+    require_matches(int((rows[judged] >= 0).sum()), int(judged.sum()),
+                    f"{'cassette ' if cassette.any() else ''}events to a source LSV", path,
+                    *join_fix(junctions, events), error=MajiqError)
     return rows
+
+
+def join_fix(junctions: pd.DataFrame, events: pd.DataFrame) -> tuple[str, str]:
+    """The field and the fix of a voila file whose junctions do not meet an event table's:
+    ``seqid`` when the two share no chromosome name, else the junction coordinates; with an
+    example of each side's spelling."""
+    if set(junctions.seqid.astype(str)) & set(events.chrom.astype(str)):
+        coords = junctions.junction_start.astype(str) + "-" + junctions.junction_end.astype(str)
+        return ("seqid, strand, junctions_coords",
+                f"the file's junctions (e.g. {examples(coords)}) must join the events' exons: "
+                f"'start-end' from the last base of one exon to the first base of the next, "
+                f"1-based, on the event's strand; quantify the event table's own annotation "
+                f"(its GTF) with MAJIQ on the same genome assembly")
+    return ("seqid",
+            f"the file says {examples(junctions.seqid)}, the event table's chrom says "
+            f"{examples(events.chrom)}; rename the seqid column of the voila file (or the event "
+            f"table's chrom column) so that both name chromosomes alike")
 
 
 def _take(junctions: pd.DataFrame, rows: np.ndarray, column: str) -> np.ndarray:

@@ -113,7 +113,8 @@ def recovery_scores(chosen: set, planted: set, is_true: np.ndarray,
     is_true : (m,) bool array
         Truth of each meta-feature the ranking covers.
     scores : (m,) float array
-        The method's ranking scores of the same meta-features, higher = more important.
+        The method's ranking scores of the same meta-features, higher = more important
+        (+-inf included: only their order counts).
 
     Returns
     -------
@@ -131,11 +132,14 @@ def recovery_scores(chosen: set, planted: set, is_true: np.ndarray,
         meta-feature is true.
     """
     # Imported here: attribution jobs import the evaluation modules for method names alone.
+    from scipy.stats import rankdata
     from sklearn.metrics import average_precision_score
 
     tp = len(chosen & planted)
     precision = tp / len(chosen) if chosen else np.nan
     recall = tp / len(planted) if planted else np.nan
     f1 = 2 * tp / (len(chosen) + len(planted)) if chosen or planted else np.nan
-    auprc = average_precision_score(is_true, scores) if is_true.any() else np.nan
+    # Ranked first: the AUPRC depends on the order of the scores alone, and Algorithm 1's t
+    # is +-inf for a feature constant in both sets, which sklearn refuses as a score.
+    auprc = average_precision_score(is_true, rankdata(scores)) if is_true.any() else np.nan
     return len(chosen), tp, precision, recall, f1, auprc

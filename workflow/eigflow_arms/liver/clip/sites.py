@@ -11,9 +11,12 @@ PAR-CLIP protocol, Shah et al. 2017):
    transcript strand (genome A-to-G for a reverse-strand read) are read from the alignment
    against the reference bases of its MD tag;
 4. :func:`crosslink_sites` -- positions with transitions in >= ``min_tags`` unique tags
-   (paper: 2), written by :func:`write_bed` as BED6 (score: unique tags).
+   (paper: 2), written by :func:`write_bed` as BED6 (score: unique tags); a BAM that gives
+   none (no reads, no T-to-C tags) is refused.
 
-Then, per exon triplet (:mod:`eigflow_arms.splicing.events`): :func:`binding_table` (a site
+Then, per exon triplet (:mod:`eigflow_arms.splicing.events`), on the sites of
+:func:`read_sites_for_events` (refused when they share too few chromosome names with the
+events, which would leave every exon unbound): :func:`binding_table` (a site
 within 300 nt upstream of the alternative exon A, inside it, within 300 nt downstream, or
 any), :func:`fisher_by_region` (Fig. 4d), :func:`tags_by_position` (supp. S12b) and
 :func:`motif_enrichment_at_sites` (supp. S12a).
@@ -37,13 +40,14 @@ from eigflow.progress import Progress
 from scipy.stats import fisher_exact
 
 from eigflow_arms.common import io
+from eigflow_arms.common.checks import examples, require_matches
 from eigflow_arms.splicing import events as ev
 from eigflow_arms.splicing import sequence as sq
 
 __all__ = ["ClipError", "Tag", "A1CF_MOTIFS", "REGIONS", "open_bam", "aligned_reads",
            "collapse_duplicates", "unique_tags", "crosslink_sites", "write_bed", "read_bed",
-           "call_sites", "binding_table", "fisher_by_region", "binding_tests", "tags_by_position",
-           "motif_enrichment_at_sites"]
+           "read_sites_for_events", "call_sites", "binding_table", "fisher_by_region",
+           "binding_tests", "tags_by_position", "motif_enrichment_at_sites"]
 
 log = logging.getLogger(__name__)
 
@@ -154,6 +158,12 @@ def crosslink_sites(bam_path, min_tags: int = 2) -> pd.DataFrame:
     DataFrame
         chrom, pos0 (0-based), strand, tags (unique tags with the transition there), in the
         BAM header's chromosome order, then by position.
+
+    Raises
+    ------
+    ClipError
+        For a BAM refused by :func:`open_bam` or :func:`aligned_reads`, and for one that gives
+        no site, saying whether it has no reads, no T-to-C tags or too few tags per position.
     """
     path = Path(bam_path)
     counts, n_tags, n_converted = Counter(), 0, 0
@@ -171,6 +181,19 @@ def crosslink_sites(bam_path, min_tags: int = 2) -> pd.DataFrame:
     log.info("%s: %d reads -> %d unique tags, %d with T-to-C transitions, at %d positions; %d "
              "with >= %d unique tags", path, progress.done, n_tags, n_converted, len(sites), len(kept),
              min_tags)
+    # No site would give Fig. 4d and supp. S12 zero bound exons in every set: figures of
+    # nothing, not of A1CF binding.
+    if not progress.done:
+        raise ClipError(f"{path}: no crosslink site, no reads: the BAM holds no primary mapped read "
+                        f"(it is empty, or every read is unmapped, secondary or QC-failed); align "
+                        f"the PAR-CLIP reads into it")
+    if not n_converted:
+        raise ClipError(f"{path}: no crosslink site, no T-to-C tags: none of its {n_tags} unique tags "
+                        f"has a T-to-C transition, which 4-thiouridine crosslinks leave; check the MD "
+                        f"tags (`samtools calmd`) and that these are PAR-CLIP reads")
+    if kept.empty:
+        raise ClipError(f"{path}: no crosslink site: no position has T-to-C transitions in >= "
+                        f"{min_tags} unique tags; lower liver.parclip.min_tags or sequence deeper")
     return kept[SITE_COLUMNS].reset_index(drop=True).astype({"pos0": np.int64, "tags": np.int64})
 
 
@@ -212,6 +235,30 @@ def read_bed(path) -> pd.DataFrame:
                         f"strand '+' or '-'")
     return pd.DataFrame({"chrom": bed[0], "pos0": start.astype(np.int64), "strand": bed[5],
                          "tags": score.astype(np.int64)})
+
+
+def read_sites_for_events(bed_path, events: pd.DataFrame, events_path) -> pd.DataFrame:
+    """:func:`read_bed` of the sites that :func:`binding_table` and :func:`tags_by_position`
+    lay over an event table, refused when they cannot meet its events.
+
+    Sites match by chromosome name only: a BAM aligned to ``1..5`` and events on ``chr1..5``
+    would find no site near any exon, and every set would come out unbound. Raises
+    :class:`ClipError` when the BED holds no site, or when fewer than
+    :data:`eigflow_arms.common.checks.MIN_FRACTION` of its sites lie on a chromosome of the
+    events, naming both spellings.
+    """
+    sites = read_bed(bed_path)
+    if sites.empty:
+        fix = ("the BED holds no crosslink site: its PAR-CLIP BAM gave no reads or no T-to-C "
+               "tags (see the parclip_sites job log); call the sites again from a BAM of aligned reads")
+    else:
+        fix = (f"the BAM says {examples(sites.chrom)} (its reference names, in these sites), the "
+               f"events ({events_path}) say {examples(events.chrom)}; rename the BAM's references "
+               f"with `samtools reheader` (or align to the events' genome) and call the sites "
+               f"again, or fix the event table's chrom column")
+    require_matches(int(sites.chrom.isin(set(events.chrom)).sum()), len(sites),
+                    "crosslink sites on a chromosome of the events", bed_path, "chrom", fix, error=ClipError)
+    return sites
 
 
 def call_sites(bam_path, bed_path, min_tags: int = 2) -> pd.DataFrame:
@@ -359,6 +406,12 @@ def motif_enrichment_at_sites(fasta_path, sites: pd.DataFrame, motifs=A1CF_MOTIF
         offset (-window..window, transcript orientation), sites and background (the share of
         sites / background Us with a motif occurrence covering that offset), n (sites used:
         those whose windows fit on their chromosome and have a background U).
+
+    Raises
+    ------
+    ClipError
+        When none, or implausibly few, of the sites lie on a chromosome of the FASTA (another
+        spelling of the names), or have windows that fit there (another assembly).
     """
     rng = np.random.default_rng(seed)
     reach = window + shift[1]
@@ -367,9 +420,15 @@ def motif_enrichment_at_sites(fasta_path, sites: pd.DataFrame, motifs=A1CF_MOTIF
     used = 0
     with pysam.FastaFile(str(fasta_path)) as fasta:
         lengths = dict(zip(fasta.references, fasta.lengths))
-        for site in sites.itertuples(index=False):
+        on_fasta = sites.chrom.isin(set(lengths))
+        require_matches(int(on_fasta.sum()), len(sites), "crosslink sites on a chromosome of the FASTA",
+                        fasta_path, "sequence names",
+                        f"the sites (from the PAR-CLIP BAM) say {examples(sites.chrom)}, the FASTA says "
+                        f"{examples(fasta.references)}; rename the BAM's references with `samtools "
+                        f"reheader`, or align the reads to this genome", error=ClipError)
+        for site in sites[on_fasta].itertuples(index=False):
             lo, hi = site.pos0 - reach, site.pos0 + reach + 1
-            if lo < 0 or hi > lengths.get(site.chrom, -1):
+            if lo < 0 or hi > lengths[site.chrom]:
                 continue
             seq = ev.oriented(fasta.fetch(site.chrom, lo, hi), site.strand)
             distance = np.abs(np.arange(len(seq)) - reach)
@@ -382,11 +441,16 @@ def motif_enrichment_at_sites(fasta_path, sites: pd.DataFrame, motifs=A1CF_MOTIF
             at_sites += covered[reach - window:reach + window + 1]
             at_background += covered[background - window:background + window + 1]
             used += 1
+    # Sites past a chromosome's end, or without a U around them, mean another assembly.
+    require_matches(used, int(on_fasta.sum()), f"crosslink sites whose {reach}-nt flanks fit on the "
+                    f"chromosome and hold a background U", fasta_path, "pos0 of the sites",
+                    "the sites lie beyond the chromosomes' ends or on no transcript sequence; align "
+                    "the PAR-CLIP reads to the genome FASTA the events come from", error=ClipError)
     log.info("motif enrichment: %d of %d sites used; %s cover %.0f%% of crosslinked positions "
              "and %.0f%% of background Us", used, len(sites), "/".join(motifs),
-             100 * at_sites[window] / max(used, 1), 100 * at_background[window] / max(used, 1))
-    return pd.DataFrame({"offset": np.arange(-window, window + 1), "sites": at_sites / max(used, 1),
-                         "background": at_background / max(used, 1), "n": used})
+             100 * at_sites[window] / used, 100 * at_background[window] / used)
+    return pd.DataFrame({"offset": np.arange(-window, window + 1), "sites": at_sites / used,
+                         "background": at_background / used, "n": used})
 
 
 # --- command line -----------------------------------------------------------------------------
