@@ -9,6 +9,8 @@ ARMS = config.get("arms", ["mnist", "splicing", "liver"])
 # Every arm's adapter to the shared attribution stage (attribution.smk): its experiments,
 # files and settings. The liver arm reads the splicing arm's data, so both always exist.
 ARM = {name: stage.adapter(name, config) for name in stage.ADAPTERS}
+# Each arm refuses, before any job, the combinations of its settings that cannot run, naming
+# every bad key and its fix (the Snakefile has checked each value against the schema).
 for _arm in ARM.values():
     _arm.check()
 

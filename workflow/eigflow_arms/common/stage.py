@@ -60,7 +60,10 @@ class Arm:
 
     # -- the DAG -------------------------------------------------------------------------
     def check(self) -> None:
-        """Refuse, naming the config key, a method that no registry knows (before any job)."""
+        """Refuse the configuration before any job if this arm cannot run it: every problem the
+        schema cannot see (a method no registry knows or the arm does not compute, a combination
+        that cannot run), at once, each naming its key and the fix
+        (:func:`eigflow_arms.common.config_check.refuse`)."""
 
     def targets(self) -> list[str]:
         """The figures a run of this arm makes (some need inputs a configuration may lack)."""
