@@ -1,11 +1,15 @@
-"""Nothing stale: the user's files are inputs of the rules that read them, so editing one reruns
-what was built on it."""
+"""Nothing stale: the user's files are inputs of the rules that read them (so editing one reruns
+what was built on it), and an edit of the library's code reruns what the library computed."""
+import os
+import re
+import shutil
 import subprocess
 from itertools import combinations
 from pathlib import Path
 
 import pytest
 import yaml
+from eigflow_arms.common import stage
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = yaml.safe_load((ROOT / "tests" / "config" / "tiny.yaml").read_text())
@@ -66,3 +70,40 @@ def test_the_users_mnist_files_are_inputs_of_the_data(tmp_path):
     inputs = dry_run_inputs(make_project(tmp_path), "results/mnist/data.npz")
     assert sorted(inputs["prepare_mnist"]) == sorted(str(p) for p in MNIST_DIR.iterdir())
 
+
+def test_the_library_hash_follows_its_modules_only(tmp_path):
+    library = ROOT / "workflow" / "eigflow"
+    copy = tmp_path / "eigflow"
+    shutil.copytree(library, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    before = stage.library_hash(copy)
+    assert before == stage.library_hash(library) and len(before) == 16
+    (copy / "notes.txt").write_text("not code")
+    assert stage.library_hash(copy) == before
+    graph = copy / "graph.py"
+    graph.write_text(graph.read_text() + "\n# an edit\n")
+    assert stage.library_hash(copy) != before
+
+
+@pytest.mark.workflow
+def test_a_library_edit_reruns_what_the_library_computed(tmp_path):
+    from test_workflow import SNAKEMAKE, make_project
+
+    project = make_project(tmp_path)
+    # The copy's own packages, so that its library is the one edited below.
+    env = {**os.environ, "PYTHONPATH": str(project / "workflow")}
+    graph = "results/mnist/graphs/cnn.input.npz"  # fig2b's O-N-IG on the cnn: data, model, graph
+
+    def snakemake(*args):
+        run = subprocess.run(SNAKEMAKE + ["--configfile", "config/tiny.yaml", "--cores", "2", *args, graph],
+                             cwd=project, capture_output=True, text=True, env=env)
+        assert run.returncode == 0, run.stderr[-3000:]
+        return run.stdout + run.stderr
+
+    snakemake()
+    assert "Nothing to be done" in snakemake("-n")
+    module = project / "workflow" / "eigflow" / "graph.py"
+    module.write_text(module.read_text() + "\n# an edit\n")
+    planned = snakemake("-n")
+    # Only the job that computed with the library reruns: the data and the model did not use it.
+    assert re.findall(r"^rule (\w+):$", planned, flags=re.M) == ["graph"]
+    assert "reason: Params have changed since last execution" in planned

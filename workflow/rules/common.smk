@@ -18,6 +18,9 @@ ARM = {name: stage.adapter(name, config) for name in stage.ADAPTERS}
 # every bad key and its fix (the Snakefile has checked each value against the schema).
 for _arm in ARM.values():
     _arm.check()
+# The library's code, a param of every rule whose job computes with it (attribution stage, figS4,
+# splicing models): editing workflow/eigflow/ reruns those jobs (Snakemake's params trigger).
+EIGFLOW_HASH = stage.library_hash()
 
 
 wildcard_constraints:
