@@ -1,5 +1,5 @@
 """The configuration checked as a whole at start-up, before any job: each problem names its key
-and the fix, and every problem found is reported at once.
+and the fix, and each pass reports all the problems it finds together.
 
 Two passes. :func:`check_schema` runs in the Snakefile before Snakemake's own validation, so a
 value the JSON schema refuses (a misspelt key, an empty list, a number out of range) is reported
