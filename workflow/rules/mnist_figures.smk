@@ -109,6 +109,7 @@ rule figS4:
         steps=MNIST["steps_study"]["steps"],
         chosen_steps=MNIST["n_steps"],
         seed=config["seed"],
+        library=EIGFLOW_HASH,
     threads: config["threads"]
     log:
         "results/logs/figures/figS4.log",

@@ -9,7 +9,7 @@ rule simulate_splicing:
         events=f"{SIMULATED}/events.tsv",
         bed=f"{SIMULATED}/events.bed",
         gtf=f"{SIMULATED}/events.gtf",
-        majiq=majiq_files(),
+        majiq=majiq_files(SPLICING_INPUTS["majiq_dir"]),
         expression=f"{SIMULATED}/expression/rbp_tpm.tsv",
         program=f"{SIMULATED}/program.tsv",
         sites=f"{SIMULATED}/planted_sites.tsv",
@@ -34,11 +34,10 @@ rule splicing_features:
     input:
         genome=lambda wc: splicing_input("genome"),
         events=lambda wc: splicing_input("events"),
+        features=user_features,
     output:
         matrix="results/splicing/features.npz",
         table="results/splicing/feature_table.tsv",
-    params:
-        features=SPLICING.get("files", {}).get("features"),
     log:
         "results/logs/splicing/features.log",
     conda:
@@ -54,7 +53,7 @@ rule splicing_dataset:
     input:
         features="results/splicing/features.npz",
         events=lambda wc: splicing_input("events"),
-        majiq=majiq_files(),
+        majiq=lambda wc: majiq_files(splicing_input("majiq_dir")),
     output:
         data="results/splicing/dataset.npz",
         classes="results/tables/splicing_classes.tsv",

@@ -18,6 +18,7 @@ rule train_splicing_code:
         tissue=SPLICING.get("tissue"),
         changing=SPLICING.get("changing"),
         seed=config["seed"],
+        library=EIGFLOW_HASH,
     threads: config["threads"]
     log:
         "results/logs/splicing/train.log",
@@ -39,6 +40,7 @@ rule splicing_latent_stability:
         settings=SPLICING.get("stability"),
         autoencoder=SPLICING.get("autoencoder"),
         seed=config["seed"],
+        library=EIGFLOW_HASH,
     threads: config["threads"]
     log:
         "results/logs/splicing/stability.log",

@@ -4,9 +4,9 @@ from eigflow_arms.splicing.events import read_events
 
 log = jobs.setup_logging(snakemake.log[0])
 events = read_events(snakemake.input.events)
-if snakemake.params.features:
-    log.info("reading the feature matrix %s", snakemake.params.features)
-    matrix, table = features.read_feature_matrix(snakemake.params.features, events)
+if snakemake.input.features:
+    log.info("reading the feature matrix %s", snakemake.input.features)
+    matrix, table = features.read_feature_matrix(snakemake.input.features, events)
 else:
     matrix, table = features.extract_features(snakemake.input.genome, events)
 log.info("%d events x %d features", *matrix.shape)

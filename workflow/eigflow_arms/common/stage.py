@@ -19,6 +19,7 @@ Files (``{exp}`` is the arm's experiment id: a method, or a model and a method):
 """
 from __future__ import annotations
 
+import hashlib
 import importlib
 import importlib.util
 from pathlib import Path
@@ -31,7 +32,7 @@ from .methods import parse
 from .shards import SAMPLE_SETS, merge_shards, shard_rows
 
 __all__ = ["Arm", "ADAPTERS", "adapter", "CONTRASTS", "attribute_shards", "load_set",
-           "significance_table", "read_significance"]
+           "significance_table", "read_significance", "library_hash"]
 
 # contrast -> the set tested against the null set
 CONTRASTS = {"interest": "interest", "calibration": "null2"}
@@ -60,7 +61,10 @@ class Arm:
 
     # -- the DAG -------------------------------------------------------------------------
     def check(self) -> None:
-        """Refuse, naming the config key, a method that no registry knows (before any job)."""
+        """Refuse the configuration before any job if this arm cannot run it: every problem the
+        schema cannot see (a method no registry knows or the arm does not compute, a combination
+        that cannot run), at once, each naming its key and the fix
+        (:func:`eigflow_arms.common.config_check.refuse`)."""
 
     def targets(self) -> list[str]:
         """The figures a run of this arm makes (some need inputs a configuration may lack)."""
@@ -182,6 +186,32 @@ def adapter(name: str, config: dict) -> Arm:
     load_plugins(config)
     module, _, cls = ADAPTERS[name].partition(":")
     return getattr(importlib.import_module(module), cls)(config)
+
+
+def library_hash(folder=None) -> str:
+    """A short digest of the library's code, for the params of the rules that compute with it.
+
+    Snakemake reruns a job whose params changed since it ran, so an edit of the library reruns
+    what it computed (and, as their inputs change, what was built on that).
+
+    Parameters
+    ----------
+    folder : path, optional
+        The package's folder; default the imported ``eigflow``'s.
+
+    Returns
+    -------
+    str
+        16 hex digits of a sha256 over its modules (``*.py``), their names and bytes, in name order.
+    """
+    if folder is None:
+        import eigflow
+
+        folder = Path(eigflow.__file__).parent
+    digest = hashlib.sha256()
+    for module in sorted(Path(folder).glob("*.py")):
+        digest.update(module.name.encode() + b"\0" + hashlib.sha256(module.read_bytes()).digest())
+    return digest.hexdigest()[:16]
 
 
 def attribute_shards(arm: Arm, files, params: dict, exp: str, shard: int, device: str, log) -> dict:

@@ -4,7 +4,7 @@ liver's class of interest (cassette exons changing in the liver against at least
 arm's data, model and graphs."""
 from __future__ import annotations
 
-from eigflow_arms.common import methods
+from eigflow_arms.common import config_check
 from eigflow_arms.splicing.adapter import SplicingArm
 
 
@@ -15,8 +15,10 @@ class LiverArm(SplicingArm):
     tables = ()
 
     def check(self) -> None:
+        problems = self.section_problems()
         for method in self.experiments():
-            methods.check(method, "liver.methods")
+            problems += config_check.method_problems(method, "liver.methods", self.computed())
+        config_check.refuse(problems)
 
     def targets(self) -> list[str]:
         return list(self.figures)

@@ -7,7 +7,9 @@ The samples are the images of ``mnist.sample_pool``, the target is the probabili
 """
 from __future__ import annotations
 
-from eigflow_arms.common import methods
+from eigflow import BASELINES, PATHS
+
+from eigflow_arms.common import config_check
 from eigflow_arms.common.shards import SAMPLE_SETS
 from eigflow_arms.common.stage import Arm
 
@@ -25,8 +27,34 @@ class MnistArm(Arm):
 
     # -- the DAG -------------------------------------------------------------------------
     def check(self) -> None:
+        problems = config_check.shards_over_samples("mnist", self.settings)
         for figure, spec in self.settings["experiments"].items():
-            methods.check(f"{spec['path']}.{spec['baseline']}", f"mnist.experiments.{figure}")
+            key = f"mnist.experiments.{figure}"
+            unknown = config_check.method_problems(f"{spec['path']}.{spec['baseline']}", key)
+            problems += unknown or self._autoencoder_problems(key, **spec)
+        if not self.other_digits():
+            digit = self.settings["digit"]
+            problems.append(f"mnist.fig2d_digits {self.settings['fig2d_digits']} leaves fig2d no reference "
+                            f"digit once mnist.digit ({digit}) is left out; list another digit, or null for "
+                            f"every digit but {digit}")
+        config_check.refuse(problems)
+
+    @staticmethod
+    def _autoencoder_problems(key: str, model: str, path: str, baseline: str) -> list[str]:
+        """A path or baseline that needs an autoencoder, on a model that has none."""
+        from .models import AUTOENCODED
+
+        needs = [f"{what} {name!r}" for what, name, spec in (("path", path, PATHS[path]),
+                                                             ("baseline", baseline, BASELINES[baseline]))
+                 if spec.needs_autoencoder]
+        if not needs or model in AUTOENCODED:
+            return []
+        free_paths = [p for p, spec in PATHS.items() if not spec.needs_autoencoder]
+        free_baselines = [b for b, spec in BASELINES.items() if not spec.needs_autoencoder]
+        verb = "need" if len(needs) > 1 else "needs"
+        return [f"{key}: {' and '.join(needs)} {verb} an autoencoder, and model {model!r} has none; "
+                f"use model {' or '.join(AUTOENCODED)}, or a path of {', '.join(free_paths)} with a "
+                f"baseline of {', '.join(free_baselines)}"]
 
     def experiment(self, figure: str, ref=None) -> str:
         """The experiment a figure reads (config ``mnist.experiments``), with reference digit ``ref``."""

@@ -22,6 +22,7 @@ from eigflow_arms.common.nets import VariationalAutoencoder, fit, mlp
 
 __all__ = [
     "KINDS",
+    "AUTOENCODED",
     "DEFAULT_CONFIG",
     "VAE",
     "ConvVAE",
@@ -39,6 +40,9 @@ __all__ = [
 
 N_PIXELS = 28 * 28
 KINDS = ("vae_ffn", "cnn", "cvae_ffn")
+# The kinds whose classifier reads an autoencoder's latent space: only they can explain along H-*
+# paths or from encoded baselines (the config check refuses the others before any job).
+AUTOENCODED = ("vae_ffn", "cvae_ffn")
 
 #: Defaults for :func:`build_model`; sized to train in seconds per epoch on 60k images on 2 CPU cores.
 DEFAULT_CONFIG = {
@@ -286,7 +290,7 @@ def _resolve(kind: str, config: dict | None) -> dict:
 
 def _architecture(kind: str, cfg: dict) -> tuple[nn.Module, VAE | ConvVAE | None]:
     """Untrained (logit model, autoencoder) for ``kind``; the caller sets the seed."""
-    if kind == "cnn":
+    if kind not in AUTOENCODED:
         return DigitCNN(), None
     ae = VAE(cfg["latent_dim"], cfg["vae_hidden"]) if kind == "vae_ffn" else ConvVAE(cfg["latent_dim"])
     return JointModel(ae, LatentClassifier(cfg["latent_dim"], cfg["clf_hidden"])), ae

@@ -9,10 +9,13 @@ liver's class of interest.
 """
 from __future__ import annotations
 
-from eigflow_arms.common import methods
+from eigflow_arms.common import config_check, methods
 from eigflow_arms.common.stage import Arm
 
 MODEL = "code"  # the one model of the arm: the graphs' file names say which model they embed
+# The explainers beside EIG that arm.attribute_method implements (a plugin may register others
+# with the method registry; this arm cannot run them).
+EXPLAINED = (methods.SIMPLE_GRADIENTS, methods.DEEP_SHAP)
 
 
 class SplicingArm(Arm):
@@ -29,9 +32,22 @@ class SplicingArm(Arm):
 
     # -- the DAG -------------------------------------------------------------------------
     def check(self) -> None:
+        problems = self.section_problems()
         chosen = self.splicing.get("fig3f", {}).get("method")
         if chosen is not None:
-            methods.check(chosen, "splicing.fig3f.method")
+            problems += config_check.method_problems(chosen, "splicing.fig3f.method", self.computed())
+        config_check.refuse(problems)
+
+    def section_problems(self) -> list[str]:
+        """What the splicing and liver sections share: user files that a simulated run would
+        ignore, and more shards than samples."""
+        source = self.splicing.get("source")
+        return (config_check.unused_files(self.section, self.settings.get("files"), source)
+                + config_check.shards_over_samples(self.section, self.settings))
+
+    def computed(self) -> list[str]:
+        """Every method :meth:`explainer` computes: the whole EIG grid and :data:`EXPLAINED`."""
+        return methods.names(EXPLAINED)
 
     def simulated(self) -> bool:
         return self.splicing.get("source") == "simulate"
@@ -41,7 +57,7 @@ class SplicingArm(Arm):
         return list(self.figures) + (["ground_truth"] if self.simulated() else [])
 
     def experiments(self) -> list[str]:
-        return methods.names()
+        return self.computed()
 
     def model_name(self, exp: str) -> str:
         return MODEL
