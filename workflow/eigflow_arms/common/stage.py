@@ -31,7 +31,7 @@ from . import io
 from .methods import parse
 from .shards import SAMPLE_SETS, merge_shards, shard_rows
 
-__all__ = ["Arm", "ADAPTERS", "adapter", "CONTRASTS", "attribute_shards", "load_set",
+__all__ = ["Arm", "ADAPTERS", "adapter", "CONTRASTS", "attribute_shards", "load_set", "load_sets",
            "significance_table", "read_significance", "library_hash"]
 
 # contrast -> the set tested against the null set
@@ -228,22 +228,30 @@ def attribute_shards(arm: Arm, files, params: dict, exp: str, shard: int, device
     return out
 
 
+def load_sets(shard_files, names) -> dict:
+    """Sample sets ``names`` of an experiment, each with its shards concatenated in shard
+    order; every shard file is read once."""
+    shards = [io.load_npz(path) for path in shard_files]
+    held = sorted({key.split(".")[0] for key in shards[0]})
+    sets = {}
+    for name in names:
+        prefix = f"{name}."
+        parts = [{k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)} for arrays in shards]
+        if not parts[0]:
+            raise ValueError(f"{shard_files[0]} holds no {name!r} sample set; its experiment attributes "
+                             f"only {held}")
+        sets[name] = merge_shards(parts)
+    return sets
+
+
 def load_set(shard_files, name: str) -> dict:
     """Sample set ``name`` of an experiment, its shards concatenated in shard order."""
-    shards = []
-    for path in shard_files:
-        arrays = io.load_npz(path)
-        prefix = f"{name}."
-        shards.append({key[len(prefix):]: value for key, value in arrays.items() if key.startswith(prefix)})
-    if not shards[0]:
-        raise ValueError(f"{shard_files[0]} holds no {name!r} sample set; its experiment attributes "
-                         f"only {sorted({k.split('.')[0] for k in io.load_npz(shard_files[0])})}")
-    return merge_shards(shards)
+    return load_sets(shard_files, [name])[name]
 
 
 def significance_table(arm: Arm, shard_files, files, params: dict, exp: str, log) -> pd.DataFrame:
     """Algorithm 1 for every contrast the experiment's sample sets allow."""
-    sets = {name: load_set(shard_files, name)["attributions"] for name in arm.sets_of(exp)}
+    sets = {name: arrays["attributions"] for name, arrays in load_sets(shard_files, arm.sets_of(exp)).items()}
     groups = arm.groups(files, params, exp)
     tables = []
     for contrast, tested in CONTRASTS.items():
