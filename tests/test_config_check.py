@@ -35,6 +35,16 @@ def test_the_shipped_configurations_pass(path):
         check(arm, config)
 
 
+def test_the_paper_sizes_overlay_passes_over_the_default():
+    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+    overlay = yaml.safe_load((ROOT / "config" / "splicing_paper_sizes.yaml").read_text())
+    config["arms"] = overlay["arms"]
+    config["splicing"].update(overlay["splicing"])
+    assert config_check.schema_problems(config, SCHEMA) == []
+    for arm in stage.ADAPTERS:
+        check(arm, config)
+
+
 # -- files the simulated source would ignore -----------------------------------------------
 
 @pytest.mark.parametrize("section, name", [("splicing", "genome"), ("splicing", "features"),

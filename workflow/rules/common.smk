@@ -32,10 +32,20 @@ wildcard_constraints:
     space="input|latent",
 
 
+def experiment_shards(arm, exp):
+    """Every shard of an experiment, in shard order."""
+    return [f"results/{arm}/attributions/{exp}/shard{i}.npz" for i in range(ARM[arm].shards())]
+
+
 def shard_files(wildcards):
     """Every shard of an experiment: what Algorithm 1 and the merge read."""
-    shards = range(ARM[wildcards.arm].shards())
-    return [f"results/{wildcards.arm}/attributions/{wildcards.exp}/shard{i}.npz" for i in shards]
+    return experiment_shards(wildcards.arm, wildcards.exp)
+
+
+def arm_shards(arm):
+    """Every shard of every experiment of an arm, experiment by experiment: what the readings
+    figures read (stage.split_shards gives each experiment its own back)."""
+    return [path for exp in ARM[arm].experiments() for path in experiment_shards(arm, exp)]
 
 
 def attribution_file(arm, exp, sampleset="interest"):

@@ -146,3 +146,25 @@ rule figS6:
         "../../envs/figures.yaml"
     script:
         "../scripts/figS6.py"
+
+
+rule mnist_readings:
+    input:
+        data="results/mnist/data.npz",
+        shards=arm_shards("mnist"),
+    output:
+        **figure_outputs("mnist_readings"),
+    params:
+        figures={figure: experiment(figure) for figure in MNIST["experiments"]},
+        fig2d={d: experiment("fig2a", ref=d) for d in ARM["mnist"].other_digits()},
+        digit=MNIST["digit"],
+        classifier=MNIST["pixel_classifier"],
+        seed=config["seed"],
+        reading=ARM["mnist"].reading().as_dict(),
+    threads: config["threads"]
+    log:
+        "results/logs/figures/mnist_readings.log",
+    conda:
+        "../../envs/figures.yaml"
+    script:
+        "../scripts/mnist_readings.py"

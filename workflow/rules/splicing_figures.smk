@@ -189,3 +189,20 @@ rule ground_truth:
         "../../envs/figures.yaml"
     script:
         "../scripts/ground_truth.py"
+
+
+rule splicing_readings:
+    input:
+        shards=arm_shards("splicing"),
+        meta="results/splicing/meta_features.tsv",
+        truth=lambda wc: "results/splicing/truth.tsv" if splicing_simulated() else [],
+    output:
+        **figure_outputs("splicing_readings", SPLICING_CATEGORY),
+    params:
+        reading=ARM["splicing"].reading().as_dict(),
+    log:
+        "results/logs/figures/splicing_readings.log",
+    conda:
+        "../../envs/figures.yaml"
+    script:
+        "../scripts/splicing_readings.py"

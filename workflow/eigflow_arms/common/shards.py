@@ -1,5 +1,5 @@
-"""What every arm's attribution stage shares: Algorithm 1's sample sets, one shard of
-attributions as arrays to save, and the merge of shards.
+"""What every arm's attribution stage shares: Algorithm 1's sample sets, the attributions
+computed for them, one shard of attributions as arrays to save, and the merge of shards.
 
 A shard file holds ``index`` (rows of the sample pool), ``attributions`` (s, *shape),
 ``completeness_error`` (s,), ``output`` (s,), ``baseline_output`` (s, b) and ``baselines``
@@ -7,12 +7,38 @@ A shard file holds ``index`` (rows of the sample pool), ``attributions`` (s, *sh
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from itertools import product
+
 import numpy as np
 from eigflow.attribute import attribute
 
 from .jobs import shard_indices
 
 SAMPLE_SETS = ("interest", "null", "null2")
+# Which output a null set's attributions explain (significance reading ``null_target``): the
+# class of interest's, as the paper's Algorithm 1 is written, or each sample's own class,
+# where the model has one output per class.
+NULL_TARGETS = ("interest", "own")
+
+
+@dataclass(frozen=True)
+class AttributedSet:
+    """Attributions of the rows of sample set ``rows``, explaining the ``target`` output."""
+
+    rows: str
+    target: str
+
+
+def attributed_name(rows: str, target: str) -> str:
+    """The name of a set's attributions in shard files: the sample set's own name for the class
+    of interest's output (what every arm computes), suffixed with any other target."""
+    return rows if target == "interest" else f"{rows}_{target}"
+
+
+# Every attributed set a shard may hold, by name.
+ATTRIBUTED = {attributed_name(rows, target): AttributedSet(rows, target)
+              for rows, target in product(SAMPLE_SETS, NULL_TARGETS) if rows != "interest" or target == "interest"}
 
 
 def sample_sets(candidates: np.ndarray, pool_size: int, n_samples: int, seed: int,

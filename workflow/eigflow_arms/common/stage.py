@@ -10,10 +10,12 @@ Files (``{exp}`` is the arm's experiment id: a method, or a model and a method):
 
 - ``results/{arm}/sample_sets.npz``: :data:`SAMPLE_SETS` as pool row indices.
 - ``results/{arm}/graphs/{model}.{space}.npz``: a :class:`eigflow.NeighborGraph`.
-- ``results/{arm}/attributions/{exp}/shard{shard}.npz``: every sample set the experiment
-  needs, keys ``"{set}.{array}"`` (arrays as :func:`eigflow_arms.common.shards.attribute_shard`).
+- ``results/{arm}/attributions/{exp}/shard{shard}.npz``: every attributed set the experiment
+  needs (:data:`eigflow_arms.common.shards.ATTRIBUTED`: a sample set and the output explained),
+  keys ``"{set}.{array}"`` (arrays as :func:`eigflow_arms.common.shards.attribute_shard`).
 - ``results/{arm}/attributions/{exp}/{set}.npz``: one set, shards concatenated (for figures).
-- ``results/{arm}/significance/{exp}.tsv``: Algorithm 1 per contrast: a ``contrast`` column
+- ``results/{arm}/significance/{exp}.tsv``: Algorithm 1 under the arm's reading
+  (:class:`eigflow_arms.common.readings.Reading`), per contrast: a ``contrast`` column
   (``interest``: the class of interest vs the null set; ``calibration``: a second random
   set vs the null set, where the experiment has one), then :data:`eigflow.significance`'s.
 """
@@ -25,17 +27,15 @@ import importlib.util
 from pathlib import Path
 
 import pandas as pd
-from eigflow import PATHS, significance
+from eigflow import PATHS
 
 from . import io
 from .methods import parse
-from .shards import SAMPLE_SETS, merge_shards, shard_rows
+from .readings import CONTRASTS, Reading
+from .shards import ATTRIBUTED, SAMPLE_SETS, merge_shards, shard_rows
 
-__all__ = ["Arm", "ADAPTERS", "adapter", "CONTRASTS", "attribute_shards", "load_set", "load_sets",
+__all__ = ["Arm", "ADAPTERS", "adapter", "attribute_shards", "attributions", "split_shards", "load_set", "load_sets",
            "significance_table", "read_significance", "library_hash"]
-
-# contrast -> the set tested against the null set
-CONTRASTS = {"interest": "interest", "calibration": "null2"}
 
 # arm -> "module:class"; imported on first use, so the rules' start-up imports no arm code.
 ADAPTERS = {
@@ -84,9 +84,37 @@ class Arm:
     def shards(self) -> int:
         raise NotImplementedError
 
+    def null_targets(self) -> tuple[str, ...]:
+        """The outputs a null set may explain (:data:`~eigflow_arms.common.shards.NULL_TARGETS`):
+        ``own`` needs a model with one output per class."""
+        return ("interest",)
+
+    def reading(self) -> Reading:
+        """The reading of Algorithm 1 the arm's significance tables use (config)."""
+        raise NotImplementedError
+
+    def reading_problems(self, section: str) -> list[str]:
+        """The config's reading (``<section>.significance``), if it cannot run, as problems."""
+        try:
+            reading = self.reading()
+        except (TypeError, ValueError) as err:
+            return [f"{section}.significance: {err}"]
+        if reading.null_target not in self.null_targets():
+            return [f"{section}.significance.null_target is {reading.null_target!r}, which needs a model "
+                    f"with one output per class; this arm's model has one output, so use 'interest'"]
+        return []
+
+    def calibrates(self, exp: str) -> bool:
+        """Whether the experiment's random-vs-random calibration is read (it attributes null2)."""
+        return True
+
     def sets_of(self, exp: str) -> tuple[str, ...]:
-        """The sample sets an experiment attributes (null2 only where calibration is read)."""
-        return SAMPLE_SETS
+        """The attributed sets of an experiment: the class of interest, and each random set under
+        every null target the arm allows (the readings figures compare them); null2 only where
+        :meth:`calibrates`."""
+        rows = SAMPLE_SETS if self.calibrates(exp) else SAMPLE_SETS[:2]
+        targets = ("interest", *self.null_targets())
+        return tuple(name for name, spec in ATTRIBUTED.items() if spec.rows in rows and spec.target in targets)
 
     def files(self, exp: str) -> dict:
         """Input files of an attribution shard: at least ``data``, ``sets``, ``model``."""
@@ -125,7 +153,8 @@ class Arm:
         return {}
 
     def significance_params(self, exp: str) -> dict:
-        raise NotImplementedError
+        """Settings of Algorithm 1 (the reading, and anything :meth:`groups` reads)."""
+        return {"reading": self.reading().as_dict()}
 
     # -- inside jobs ---------------------------------------------------------------------
     def sample_sets(self, files, params: dict) -> dict:
@@ -136,7 +165,9 @@ class Arm:
         raise NotImplementedError
 
     def explainer(self, files, params: dict, exp: str, device: str):
-        """``explain(index, label) -> arrays``: one shard's attributions of pool rows ``index``."""
+        """``explain(index, target, label) -> arrays``: one shard's attributions of pool rows
+        ``index``, explaining the class of interest's output (``target="interest"``) or each
+        row's own class's (``"own"``, for arms whose :meth:`null_targets` allow it)."""
         raise NotImplementedError
 
     def load_graph(self, files, exp: str, autoencoder):
@@ -215,15 +246,16 @@ def library_hash(folder=None) -> str:
 
 
 def attribute_shards(arm: Arm, files, params: dict, exp: str, shard: int, device: str, log) -> dict:
-    """One shard of every sample set of ``exp``, as the arrays of a shard file."""
+    """One shard of every attributed set of ``exp``, as the arrays of a shard file."""
     sets = io.load_npz(files.sets)
     explain = arm.explainer(files, params, exp, device)
     out = {}
     for name in arm.sets_of(exp):
-        index = shard_rows(sets, name, arm.shards(), shard)
+        spec = ATTRIBUTED[name]
+        index = shard_rows(sets, spec.rows, arm.shards(), shard)
         log.info("device %s; %s %s, %s set shard %d/%d (%d samples)", device, arm.name, exp, name,
                  shard, arm.shards(), len(index))
-        arrays = explain(index, f"{exp} {name} shard {shard}")
+        arrays = explain(index, spec.target, f"{exp} {name} shard {shard}")
         out.update({f"{name}.{key}": value for key, value in arrays.items()})
     return out
 
@@ -249,21 +281,24 @@ def load_set(shard_files, name: str) -> dict:
     return load_sets(shard_files, [name])[name]
 
 
+def attributions(arm: Arm, shard_files, exp: str) -> dict:
+    """Every attributed set of ``exp``: name -> (s, ...) attributions, shards concatenated."""
+    return {name: arrays["attributions"] for name, arrays in load_sets(shard_files, arm.sets_of(exp)).items()}
+
+
+def split_shards(arm: Arm, shard_files) -> dict:
+    """Experiment id -> its shard files, from every shard of every experiment of ``arm`` listed
+    experiment by experiment (the order of :meth:`Arm.experiments`)."""
+    experiments, n = arm.experiments(), arm.shards()
+    if len(shard_files) != n * len(experiments):
+        raise ValueError(f"{len(shard_files)} shard files for {len(experiments)} experiments of {n} shards")
+    return {exp: list(shard_files[i * n:(i + 1) * n]) for i, exp in enumerate(experiments)}
+
+
 def significance_table(arm: Arm, shard_files, files, params: dict, exp: str, log) -> pd.DataFrame:
-    """Algorithm 1 for every contrast the experiment's sample sets allow."""
-    sets = {name: arrays["attributions"] for name, arrays in load_sets(shard_files, arm.sets_of(exp)).items()}
-    groups = arm.groups(files, params, exp)
-    tables = []
-    for contrast, tested in CONTRASTS.items():
-        if tested not in sets:
-            continue
-        table = significance(sets[tested], sets["null"], groups=groups, fwer=params["fwer"],
-                             alpha=params["alpha"])
-        log.info("%s %s: %d of %d features significant", exp, contrast, int(table.significant.sum()),
-                 len(table))
-        tables.append(table.assign(contrast=contrast))
-    table = pd.concat(tables, ignore_index=True)
-    return table[["contrast", *table.columns[:-1]]]
+    """Algorithm 1 under the reading of ``params`` for every contrast the experiment allows."""
+    reading = Reading(**params["reading"])
+    return reading.table(attributions(arm, shard_files, exp), arm.groups(files, params, exp), log, exp)
 
 
 def read_significance(path, contrast: str = "interest") -> pd.DataFrame:

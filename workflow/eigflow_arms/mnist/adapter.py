@@ -3,14 +3,16 @@
 An experiment is ``"{model}.{path}.{baseline}_{ref}"``: a digit model, an EIG method, and
 the digit whose training images are the reference class of the group-specific baselines.
 The samples are the images of ``mnist.sample_pool``, the target is the probability of
-``mnist.digit``; the convolutional models are tested on patch meta-features.
+``mnist.digit`` (a random set's also that of each image's own digit: the null target
+``own``); the convolutional models are tested on patch meta-features.
 """
 from __future__ import annotations
 
 from eigflow import BASELINES, PATHS
 
 from eigflow_arms.common import config_check
-from eigflow_arms.common.shards import SAMPLE_SETS
+from eigflow_arms.common.readings import Reading
+from eigflow_arms.common.shards import NULL_TARGETS
 from eigflow_arms.common.stage import Arm
 
 EXPERIMENT = "{model}.{path}.{baseline}_{ref}"
@@ -18,7 +20,7 @@ EXPERIMENT = "{model}.{path}.{baseline}_{ref}"
 
 class MnistArm(Arm):
     name = "mnist"
-    figures = ("fig2a", "fig2b", "fig2c", "fig2d", "fig2e", "figS4", "figS5", "figS6")
+    figures = ("fig2a", "fig2b", "fig2c", "fig2d", "fig2e", "figS4", "figS5", "figS6", "mnist_readings")
     tables = ("mnist_model_accuracy",)
 
     def __init__(self, config: dict):
@@ -27,7 +29,7 @@ class MnistArm(Arm):
 
     # -- the DAG -------------------------------------------------------------------------
     def check(self) -> None:
-        problems = config_check.shards_over_samples("mnist", self.settings)
+        problems = config_check.shards_over_samples("mnist", self.settings) + self.reading_problems("mnist")
         for figure, spec in self.settings["experiments"].items():
             key = f"mnist.experiments.{figure}"
             unknown = config_check.method_problems(f"{spec['path']}.{spec['baseline']}", key)
@@ -89,8 +91,14 @@ class MnistArm(Arm):
     def shards(self) -> int:
         return self.settings["shards"]
 
-    def sets_of(self, exp: str) -> tuple[str, ...]:
-        return SAMPLE_SETS if exp == self.calibrated() else SAMPLE_SETS[:2]
+    def calibrates(self, exp: str) -> bool:
+        return exp == self.calibrated()
+
+    def null_targets(self) -> tuple[str, ...]:
+        return NULL_TARGETS  # every digit model has one output per digit
+
+    def reading(self) -> Reading:
+        return Reading(**self.settings["significance"])
 
     def files(self, exp: str) -> dict:
         return {"data": "results/mnist/data.npz", "sets": "results/mnist/sample_sets.npz",
@@ -118,7 +126,7 @@ class MnistArm(Arm):
         return self.settings["patch"] if self.model_name(exp) in self.settings["patch_models"] else 1
 
     def significance_params(self, exp: str) -> dict:
-        return {"patch": self.patch(exp), "fwer": self.settings["fwer"], "alpha": self.settings["alpha"]}
+        return {**super().significance_params(exp), "patch": self.patch(exp)}
 
     # -- inside jobs ---------------------------------------------------------------------
     def sample_sets(self, files, params: dict) -> dict:
@@ -148,16 +156,17 @@ class MnistArm(Arm):
 
         model, autoencoder, _ = load_model(files.model)
         data = io.load_npz(files.data)
-        pool = data[f"x_{params['sample_pool']}"]
+        pool, labels = data[f"x_{params['sample_pool']}"], data[f"y_{params['sample_pool']}"]
         _, method, ref = self.parse(exp)
         path, _, baseline = method.partition(".")
         reference = arm.reference_class(data, ref)
         graph = self.load_graph(files, exp, autoencoder)
 
-        def explain(index, label):
+        def explain(index, target, label):
+            digits = params["digit"] if target == "interest" else labels[index]
             return shards.attribute_shard(
                 model, pool, index, path, baseline, reference, params["n_baselines"], params["n_steps"],
-                autoencoder=autoencoder, graph=graph, target=params["digit"], seed=params["seed"],
+                autoencoder=autoencoder, graph=graph, target=digits, seed=params["seed"],
                 batch_size=params["batch_size"], device=device, label=label)
 
         return explain

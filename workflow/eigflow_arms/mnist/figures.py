@@ -16,7 +16,7 @@ from matplotlib.patches import Patch
 from eigflow_arms.common.figures import save_figure
 
 __all__ = ["significance_maps", "fig2a", "fig2b", "fig2c", "fig2d", "fig2e",
-           "figS4", "figS5", "figS6"]
+           "figS4", "figS5", "figS6", "mnist_readings"]
 
 SIDE = 28
 DIGIT_THRESHOLD = 0.3
@@ -311,4 +311,47 @@ def figS6(p_all, p_filtered, png, pdf, n_removed_informative: int, n_removed_dea
     _p_histogram(axes[1], p_filtered, f"Without {n_removed_informative} informative\n"
                                       f"and {n_removed_dead} dead pixels")
     fig.suptitle("Digit task: p-values skewed by informative and dead pixels")
+    save_figure(fig, png, pdf)
+
+
+def mnist_readings(table: pd.DataFrame, png, pdf) -> None:
+    """The readings of Algorithm 1 side by side (:func:`eigflow_arms.mnist.readings.readings_table`).
+
+    One row per reading; columns of panels: Fig. 2d's share of pixels (range over reference
+    digits, dot at the mean) and largest accuracy loss with the paper's ranges shaded, supp.
+    S6's median p of dead pixels, and Fig. 2a's isolated significant pixels. The
+    configuration's reading is in bold.
+    """
+    from .readings import PAPER
+
+    readings = table.drop_duplicates("label").reset_index(drop=True)
+    y = np.arange(len(readings))[::-1]
+    bars = table[table.figure == "fig2d"].groupby("label", sort=False)
+    fig2a = table[table.figure == "fig2a"].set_index("label")
+    pct = bars.pct_pixels.agg(["min", "mean", "max"]).loc[readings.label]
+    loss = bars.accuracy_loss_pct.max().loc[readings.label]
+    panels = [
+        ("Fig. 2d: % of pixels significant\n(range over reference digits)", PAPER["pct_pixels"]),
+        ("Fig. 2d: largest accuracy loss (%)", PAPER["accuracy_loss_pct"]),
+        ("supp. S6: median p of dead pixels", (0.3, 1.0)),
+        ("Fig. 2a: isolated significant pixels", None),
+    ]
+    fig, axes = plt.subplots(1, 4, figsize=(15, 0.42 * len(readings) + 1.6), sharey=True, layout="constrained")
+    for ax, (title, band) in zip(axes, panels):
+        if band is not None:
+            ax.axvspan(*band, color="#d9f0d3", zorder=0, label="paper" if ax is axes[0] else None)
+        ax.set_title(title, fontsize=9)
+        ax.grid(axis="x", alpha=0.3)
+    axes[0].hlines(y, pct["min"], pct["max"], color=SIGNIFICANT_COLOR)
+    axes[0].plot(pct["mean"], y, "o", color=SIGNIFICANT_COLOR)
+    axes[0].set_xlim(0, 100)
+    axes[1].barh(y, loss.to_numpy(), color="#999999")
+    axes[2].barh(y, fig2a.dead_median_p.loc[readings.label].to_numpy(), color="#3182bd")
+    axes[2].set_xlim(0, 1)
+    axes[3].barh(y, fig2a.isolated_pixels.loc[readings.label].to_numpy(), color="#756bb1")
+    axes[0].set_yticks(y, readings.label, fontsize=8)
+    for tick, chosen in zip(axes[0].get_yticklabels(), readings.chosen):
+        tick.set_fontweight("bold" if chosen else "normal")
+    axes[0].legend(loc="lower right", fontsize=8, frameon=False)
+    fig.suptitle("Readings of Algorithm 1 on the same MNIST attributions (bold: the configuration's)")
     save_figure(fig, png, pdf)

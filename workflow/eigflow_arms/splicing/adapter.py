@@ -10,6 +10,7 @@ liver's class of interest.
 from __future__ import annotations
 
 from eigflow_arms.common import config_check, methods
+from eigflow_arms.common.readings import Reading
 from eigflow_arms.common.stage import Arm
 
 MODEL = "code"  # the one model of the arm: the graphs' file names say which model they embed
@@ -21,7 +22,7 @@ EXPLAINED = (methods.SIMPLE_GRADIENTS, methods.DEEP_SHAP)
 class SplicingArm(Arm):
     name = "splicing"
     figures = ("fig3a", "fig3b", "fig3c", "fig3d", "fig3e", "fig3f", "fig3g", "figS3", "figS7", "figS8",
-               "figS9", "figS10")
+               "figS9", "figS10", "splicing_readings")
     tables = ("splicing_model_metrics",)
     section = "splicing"  # where the class of interest, sample counts and shards are configured
 
@@ -36,7 +37,7 @@ class SplicingArm(Arm):
         chosen = self.splicing.get("fig3f", {}).get("method")
         if chosen is not None:
             problems += config_check.method_problems(chosen, "splicing.fig3f.method", self.computed())
-        config_check.refuse(problems)
+        config_check.refuse(problems + self.reading_problems("splicing"))
 
     def section_problems(self) -> list[str]:
         """What the splicing and liver sections share: user files that a simulated run would
@@ -101,8 +102,8 @@ class SplicingArm(Arm):
     def significance_files(self, exp: str) -> dict:
         return {"meta": "results/splicing/meta_features.tsv"}
 
-    def significance_params(self, exp: str) -> dict:
-        return {"fwer": self.splicing.get("fwer"), "alpha": self.splicing.get("alpha")}
+    def reading(self) -> Reading:
+        return Reading(**self.splicing.get("significance", {}))
 
     # -- inside jobs ---------------------------------------------------------------------
     def sample_sets(self, files, params: dict) -> dict:
@@ -134,7 +135,7 @@ class SplicingArm(Arm):
         graph = self.load_graph(files, exp, autoencoder)
         background = arm.deep_shap_background(data, params["deep_shap_background"], params["seed"])
 
-        def explain(index, label):
+        def explain(index, target, label):  # target: "interest" only (null_targets)
             return arm.attribute_method(
                 exp, model, autoencoder, data, index, graph=graph, n_baselines=params["n_baselines"],
                 n_steps=params["n_steps"], background=background, seed=params["seed"],
