@@ -11,9 +11,9 @@ and repeats, F being the joined model (:class:`~eigflow_arms.splicing.models.Dif
 |dF| rather than the drop F(x) - F(x'): the attributions are scored by mean |attribution|,
 which is blind to sign, and a meta-feature that represses the output (Nova's upstream sites)
 is used as much as one that raises it; a signed drop would cancel the two directions over
-donors and samples. The donors come from every cassette exon, so a meta-feature the model
-ignores scores 0 whatever its values, and one the model reads scores by how much the output
-moves across the values cassette exons actually take.
+donors and samples. The donors come from every cassette exon: a meta-feature scores by how
+much the output moves across the values cassette exons actually take, and one the model
+ignores scores (near) 0 whatever its values.
 """
 from __future__ import annotations
 

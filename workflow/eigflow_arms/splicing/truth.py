@@ -45,13 +45,13 @@ def _claims(row, regulators: list) -> list[tuple[str, str]]:
     if row.feature in BASAL_FEATURES:
         return [("basal", "")]
     claims = []
-    for rbp, tier in regulators:
-        if row.region not in rbp.effects:
+    for regulator, tier in regulators:
+        if row.region not in regulator.effects:
             continue
-        if row.kind == "motif" and row.key == rbp.name:
-            claims.append((tier, rbp.name))
-        elif row.kind == "kmer" and len(row.key) >= KMER_MIN_K and kmer_in_motif(row.key, rbp.motif):
-            claims.append(("kmer", rbp.name))
+        if row.kind == "motif" and row.key == regulator.name:
+            claims.append((tier, regulator.name))
+        elif row.kind == "kmer" and len(row.key) >= KMER_MIN_K and kmer_in_motif(row.key, regulator.motif):
+            claims.append(("kmer", regulator.name))
     return claims
 
 
