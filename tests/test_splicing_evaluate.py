@@ -217,25 +217,91 @@ def test_calibration_table_ks_against_uniform():
 
 # --- ground truth -----------------------------------------------------------------------------
 
+def _use_and_attribution(significance, scores):
+    """Model use and mean |attribution| tables whose values are ``scores`` for every method."""
+    use = pd.DataFrame({"meta_feature": FEATURES, "model_use": scores})
+    return use, {m: pd.Series(scores, index=FEATURES) for m in significance}
+
+
 def test_ground_truth_table_precision_recall_f1():
-    truth = pd.DataFrame({"meta_feature": FEATURES + ["m_untested"], "tiers": "", "rbps": "",
+    truth = pd.DataFrame({"meta_feature": FEATURES + ["m_untested"], "tiers": "", "rbps": "", "shared": False,
                           "truth": [f in {"m0", "m1", "m2", "m_untested"} for f in FEATURES + ["m_untested"]]})
     ranked_well = sig_table(FEATURES, ["m0", "m1", "m5"])  # scores fall with the index: truths first
     scores = np.linspace(0, 1, 10)
     nothing = sig_table(FEATURES, scores=scores)  # truths ranked last
-    table = ev.ground_truth_table({"H-L-IG.median": ranked_well, "O-L-IG.zero": nothing}, truth).set_index("method")
+    significance = {"H-L-IG.median": ranked_well, "O-L-IG.zero": nothing}
+    table = ev.ground_truth_table(significance, truth, *_use_and_attribution(significance, -scores))
+    table = table.set_index("method")
     row = table.loc["H-L-IG.median"]
     assert (row["n_significant"], row["true_positives"]) == (3, 2)
     assert row["precision"] == pytest.approx(2 / 3)
     assert row["recall"] == pytest.approx(2 / 4)  # the untested planted meta-feature is missed
     assert row["f1"] == pytest.approx(2 * (2 / 3) * (2 / 4) / (2 / 3 + 2 / 4))
-    assert row["auprc"] == pytest.approx(1.0)
+    assert row["auprc_t"] == pytest.approx(1.0)
     assert row["chance_auprc"] == pytest.approx(0.3)
     empty = table.loc["O-L-IG.zero"]
     assert np.isnan(empty["precision"]) and empty["recall"] == 0 and empty["f1"] == 0
-    assert empty["auprc"] < 0.5
+    assert empty["auprc_t"] < 0.5
     assert list(ev.ground_truth_table({"O-L-IG.zero": nothing}, None).columns) == ev.GROUND_TRUTH_COLUMNS
     assert ev.ground_truth_table({"O-L-IG.zero": nothing}, None).empty
+
+
+def test_ground_truth_table_separates_model_use_attribution_and_t():
+    # Planted: m0-m2; m3 is shared. The model uses m0, m1 and m3 most; the attribution ranks
+    # exactly as the model uses; t ranks the shared m3 first and the planted last.
+    truth = pd.DataFrame({"meta_feature": FEATURES, "tiers": "", "rbps": "",
+                          "truth": [f in {"m0", "m1", "m2"} for f in FEATURES],
+                          "shared": [f == "m3" for f in FEATURES]})
+    use = np.array([9, 8, 1, 7, 0, 0, 0, 0, 0, 0], float) + np.linspace(0, 0.1, 10)
+    t = np.array([-3, -2, -1, 10, 5, 4, 3, 2, 1, 0], float)
+    table = sig_table(FEATURES, significant=["m3", "m4", "m0"])
+    table["t"] = t
+    significance = {"H-L-IG.median": table}
+    row = ev.ground_truth_table(significance, truth, *_use_and_attribution(significance, use)).iloc[0]
+    # m3 is neither a false positive nor a negative: 3 calls, 1 of them shared.
+    assert (row["n_significant"], row["true_positives"], row["shared_significant"], row["n_shared"]) == (2, 1, 1, 1)
+    assert row["precision"] == pytest.approx(1 / 2) and row["chance_auprc"] == pytest.approx(3 / 9)
+    # Over m0-m2 and the six unplanted, use ranks m0, m1 first and m2 (1.02) above the rest.
+    assert row["auprc_model_use"] == pytest.approx(1.0) and row["auprc_mean_abs"] == pytest.approx(1.0)
+    assert row["auprc_t"] == pytest.approx(np.mean([1 / 7, 2 / 8, 3 / 9]))  # the planted ranked last
+    # Against the model's top 3 (m0, m1, m3), over all ten: attribution 1, t ranks m3 first.
+    assert row["auprc_mean_abs_vs_use"] == pytest.approx(1.0) and row["chance_auprc_vs_use"] == pytest.approx(0.3)
+    assert row["auprc_t_vs_use"] == pytest.approx(np.mean([1, 2 / 9, 3 / 10]))
+    assert row["spearman_mean_abs_use"] == pytest.approx(1.0)
+    assert row["spearman_t_use"] == pytest.approx(stats.spearmanr(t, use).statistic)
+
+
+def test_ground_truth_table_needs_every_meta_feature_scored():
+    truth = pd.DataFrame({"meta_feature": FEATURES, "truth": True, "shared": False})
+    significance = {"H-L-IG.median": sig_table(FEATURES)}
+    use, attribution = _use_and_attribution(significance, np.ones(10))
+    with pytest.raises(ValueError, match="model-use table has no score for meta-feature 'm9'"):
+        ev.ground_truth_table(significance, truth, use.iloc[:9], attribution)
+
+
+def test_mean_abs_attribution_sums_members_before_the_absolute_value():
+    attributions = np.array([[1.0, -1.0, 2.0], [3.0, -1.0, -4.0]])
+    mean_abs = ev.mean_abs_attribution(attributions, ["b", "b", "a"])
+    assert mean_abs.index.tolist() == ["b", "a"] and mean_abs.tolist() == [1.0, 3.0]
+
+
+def test_model_use_of_a_linear_model_finds_only_the_features_it_reads():
+    import torch
+    from eigflow_arms.splicing.model_use import model_use
+    from eigflow_arms.splicing.truth import auprc
+
+    rng = np.random.default_rng(0)
+    groups = np.repeat([f"g{i}" for i in range(8)], 3)
+    weights = np.zeros(24, np.float32)
+    weights[3:9] = rng.uniform(0.5, 1, 6) * rng.choice([-1, 1], 6)  # g1 and g2 are planted
+    weights = torch.from_numpy(weights)
+    samples, donors = rng.random((20, 24)), rng.random((50, 24))
+    table = model_use(lambda x: x @ weights, samples, donors, groups, repeats=4, seed=3)
+    assert table.meta_feature.tolist() == [f"g{i}" for i in range(8)]
+    planted = table.meta_feature.isin(["g1", "g2"])
+    assert (table.model_use[~planted] == 0).all() and (table.model_use[planted] > 0.05).all()
+    assert auprc(planted, table.model_use) == 1.0
+    assert table.equals(model_use(lambda x: x @ weights, samples, donors, groups, repeats=4, seed=3))
 
 
 # --- figures ----------------------------------------------------------------------------------
@@ -253,6 +319,9 @@ def synthetic_tables(task):
     known = pd.DataFrame({"meta_feature": metas, "p": 1e-30, "neglog_p": 30.0,
                           "known": rng.random(len(metas)) < 0.3})
     truth = pd.DataFrame({"meta_feature": metas, "truth": rng.random(len(metas)) < 0.2, "tiers": "", "rbps": ""})
+    truth["shared"] = ~truth.truth & (rng.random(len(metas)) < 0.05)
+    use = pd.DataFrame({"meta_feature": metas, "model_use": rng.random(len(metas))})
+    mean_abs = {m: pd.Series(rng.random(len(metas)), index=metas) for m in significance}
     six = {m: t[t["feature"].str.startswith("m")].reset_index(drop=True) for m, t in significance.items()}
     names = ["input features", "AE 32", "VAE 32", "AE bootstrap"]
     corr = rng.uniform(0.7, 0.96, (4, 4))
@@ -268,7 +337,7 @@ def synthetic_tables(task):
         "overlap": ev.overlap_table(significance),
         "pvalues": ev.pvalue_table(calibration),
         "calibration": ev.calibration_table(calibration),
-        "truth": ev.ground_truth_table(significance, truth),
+        "truth": ev.ground_truth_table(significance, truth, use, mean_abs),
     }
 
 

@@ -305,8 +305,10 @@ def test_truth_tiers_of_named_features():
         "C1:motif:NOVA": ("none", ""),        # Nova has no effect in C1
         "A:motif:SRSF1": ("none", ""),        # ubiquitous: not differential
         "I2_5:motif:QKI": ("none", ""),       # decoy
-        "I2_5:kmer:UAA": ("kmer", "A1CF"), "I2_5:kmer:GCAU": ("kmer", "RBFOX"),
-        "I2_5:kmer:CAU": ("kmer", "NOVA,RBFOX"), "I2_5:kmer:GGC": ("none", ""),
+        "I2_5:kmer:UAAU": ("shared", "A1CF"),   # also in the decoy QKI's ACUAAY
+        "I2_5:kmer:GCAU": ("kmer", "RBFOX"),
+        "I2_5:kmer:CAU": ("shared", "NOVA,RBFOX"),  # also in the decoy PUM2's UGUAHAUA
+        "I2_5:kmer:GGC": ("none", ""),
         "I2_3:kmer:UAA": ("none", ""), "A_3ss:score": ("basal", ""), "C1_5ss:score": ("none", ""),
     }
     for feature, (tier, rbp) in expected.items():
@@ -321,6 +323,32 @@ def test_meta_truth_marks_groups_with_any_planted_member():
     assert table.meta_feature.tolist() == ["g1", "g2", "g3"]
     assert table.truth.tolist() == [True, False, True]
     assert table.tiers.tolist() == ["specific", "", "kmer"] and table.rbps.tolist() == ["NOVA", "", "A1CF"]
+    assert not table.shared.any()
+
+
+def test_shared_kmers_are_counted_apart_on_a_constructed_annotation():
+    # Hippocampus: ESRP1 and A1CF are differential (both act in I1_3 and I2_5); CELF is
+    # differential but acts in I1_5 and I2_5, not I1_3; D is a decoy.
+    names = ["I1_3:motif:CELF", "I1_3:kmer:GUG",   # CELF's family upstream: GUG is ESRP1's too
+             "I2_5:motif:ESRP1", "I2_5:kmer:GGU",  # ESRP1's family: GGU in no other motif
+             "I2_5:kmer:UAAU",                     # A1CF's k-mer, also in the decoy D
+             "I2_5:kmer:GCG", "C1:length"]         # in no motif
+    annotation = F.annotate(names)
+    decoy = (F.KnownMotif("D", "CUAAUG", ""),)
+    program_motifs = tuple(m for m in F.KNOWN_MOTIFS if m not in F.DECOY_MOTIFS)
+    truth = T.feature_truth(annotation, motifs=program_motifs + decoy).set_index("feature")
+    assert truth.tier.tolist() == ["none", "shared", "differential", "kmer", "shared", "none", "none"]
+    assert truth.loc["I1_3:kmer:GUG", "rbp"] == "ESRP1" and truth.loc["I1_3:kmer:GUG", "shared_with"] == "CELF"
+    assert truth.loc["I2_5:kmer:UAAU", "shared_with"] == "D"
+    # Without the decoy, A1CF's k-mer is its own again.
+    assert T.feature_truth(annotation, motifs=program_motifs).tier.tolist()[4] == "kmer"
+    meta = pd.DataFrame({"feature": names, "meta_feature": ["celf", "celf", "esrp1", "esrp1", "a1cf",
+                                                             "other", "other"]})
+    table = T.meta_truth(truth.reset_index(), meta)
+    assert table.meta_feature.tolist() == ["celf", "esrp1", "a1cf", "other"]
+    assert table.truth.tolist() == [False, True, False, False]
+    assert table.shared.tolist() == [True, False, True, False]
+    assert table.tiers.tolist() == ["shared", "differential,kmer", "shared", ""]
 
 
 def test_recovery_scores_on_a_constructed_case():

@@ -32,7 +32,13 @@ def test_every_splicing_figure_and_table_is_made(tiny_run):
     assert len(_table(tiny_run, "fig3a")) == 5 and len(_table(tiny_run, "fig3b")) == 6
     truth = _table(tiny_run, "ground_truth")
     assert len(truth) == N_METHODS
-    assert truth.recall.between(0, 1).all() and truth.auprc.between(0, 1).all()
+    assert truth.recall.between(0, 1).all()
+    for score in ("auprc_t", "auprc_model_use", "auprc_mean_abs", "auprc_mean_abs_vs_use", "auprc_t_vs_use"):
+        assert truth[score].between(0, 1).all(), score
+    assert truth.auprc_model_use.nunique() == 1  # a property of the one model
+    use = pd.read_csv(tiny_run / "results" / "splicing" / "model_use.tsv", sep="\t")
+    meta = pd.read_csv(tiny_run / "results" / "splicing" / "meta_features.tsv", sep="\t")
+    assert use.meta_feature.tolist() == list(dict.fromkeys(meta.meta_feature)) and (use.model_use >= 0).all()
     assert (truth.precision.isna() == (truth.n_significant == 0)).all()
     metrics = _table(tiny_run, "splicing_model_metrics")
     assert "auc_differential_inclusion" in set(metrics.metric)

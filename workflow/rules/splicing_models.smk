@@ -1,5 +1,6 @@
 # Splicing models (paper supp. Fig. S1, S3): an autoencoder on the features and the splicing
-# code network on its latent space + two tissues; latent stability; k-NN graphs for N-IG.
+# code network on its latent space + two tissues; latent stability; k-NN graphs for N-IG; the
+# model's own use of each meta-feature (the ground truth's reference for the attributions).
 
 
 rule train_splicing_code:
@@ -51,3 +52,27 @@ rule splicing_latent_stability:
         runtime=240,
     script:
         "../scripts/splicing_stability.py"
+
+
+rule splicing_model_use:
+    input:
+        data="results/splicing/dataset.npz",
+        model="results/splicing/model.pt",
+        sets="results/splicing/sample_sets.npz",
+        meta="results/splicing/meta_features.tsv",
+    output:
+        "results/splicing/model_use.tsv",
+    params:
+        tissue=SPLICING.get("tissue"),
+        settings=SPLICING.get("model_use"),
+        seed=config["seed"],
+    threads: config["threads"]
+    log:
+        "results/logs/splicing/model_use.log",
+    conda:
+        "../../envs/splicing.yaml"
+    resources:
+        mem_mb=2000,
+        runtime=30,
+    script:
+        "../scripts/splicing_model_use.py"

@@ -14,7 +14,8 @@ set). This module turns those tables into tidy DataFrames, one per figure:
   :func:`method_auc`;
 - overlap between methods' significant sets (S8): :func:`overlap_table`, :func:`only_in`;
 - calibration of the p-values (S9): :func:`calibration_table`, :func:`pvalue_table`;
-- recovery of the simulation's planted regulatory meta-features: :func:`ground_truth_table`.
+- recovery of the simulation's planted regulatory meta-features, by the model and by each
+  method: :func:`mean_abs_attribution`, :func:`ground_truth_table`.
 
 Method ids are ``"{path}.{baseline}"`` (e.g. ``"H-L-IG.median"``), ``"simple-gradients"`` and
 ``"deep-shap"``.
@@ -37,12 +38,12 @@ from eigflow_arms.common.methods import label as method_label
 from eigflow_arms.common.methods import order as order_methods
 from eigflow_arms.common.methods import parse as parse_method
 
-from .truth import recovery_scores
+from .truth import auprc, recovery_scores
 
 __all__ = ["ALL_FEATURES", "PAPER_COUNTS", "PAPER_N_META", "panel", "count_table", "ranking",
            "enrichment_curve", "known_set", "enrichment_table", "best_methods", "fig3e_methods", "auc_curve",
            "method_auc", "overlap_table", "only_in", "calibration_table", "pvalue_table",
-           "ground_truth_table"]
+           "ground_truth_table", "mean_abs_attribution"]
 
 log = logging.getLogger(__name__)
 
@@ -461,48 +462,110 @@ def pvalue_table(calibration: Mapping[str, pd.DataFrame], methods=None) -> pd.Da
 # --- the simulation's planted truth --------------------------------------------------------------
 
 GROUND_TRUTH_COLUMNS = ["method", "label", "n_significant", "true_positives", "precision", "recall",
-                        "f1", "auprc", "chance_auprc"]
+                        "f1", "auprc_t", "chance_auprc", "auprc_model_use", "auprc_mean_abs", "n_shared",
+                        "shared_significant", "auprc_mean_abs_vs_use", "auprc_t_vs_use",
+                        "chance_auprc_vs_use", "spearman_mean_abs_use", "spearman_t_use"]
+
+
+def mean_abs_attribution(attributions: np.ndarray, groups) -> pd.Series:
+    """Mean over samples of |summed attribution| per meta-feature, grouped as Algorithm 1
+    groups them (:func:`eigflow.significance.group_features`), whatever reading of the test
+    later normalises or ranks them; indexed by meta-feature in order of first appearance."""
+    from eigflow.significance import group_features
+
+    labels, summed = group_features(np.asarray(attributions).reshape(len(attributions), -1), groups)
+    return pd.Series(np.abs(summed).mean(axis=0), index=pd.Index(labels, name="meta_feature"),
+                     name="mean_abs")
+
+
+def _aligned(scores: pd.Series, features: pd.Series, what: str) -> np.ndarray:
+    """``scores`` of ``features``, in their order; every feature must have one."""
+    values = scores.reindex(features.to_numpy())
+    if values.isna().any():
+        raise ValueError(f"{what} has no score for meta-feature {features[values.isna().to_numpy()].iloc[0]!r}; "
+                         "build it from the same meta-feature table as the significance tables")
+    return values.to_numpy(dtype=np.float64)
+
+
+def _spearman(a: np.ndarray, b: np.ndarray) -> float:
+    from scipy.stats import rankdata, spearmanr
+
+    # Ranked first: Algorithm 1's t may be +-inf.
+    return float(spearmanr(rankdata(a), rankdata(b)).statistic)
 
 
 def ground_truth_table(significance: Mapping[str, pd.DataFrame], truth: pd.DataFrame | None,
-                       methods=None, score: str = "t") -> pd.DataFrame:
-    """Recovery of the planted regulatory meta-features by each method's significant set.
+                       model_use: pd.DataFrame | None = None, mean_abs: Mapping[str, pd.Series] | None = None,
+                       methods=None) -> pd.DataFrame:
+    """Recovery of the planted program by each method, apart from the model's own use of it.
+
+    Three rankings of the tested meta-features are scored against the planted program: (i)
+    the model's use of each (:mod:`eigflow_arms.splicing.model_use`; one per model, so the
+    same in every row), (ii) the method's mean |attribution| over the class of interest and
+    (iii) Algorithm 1's t, which the significant set thresholds. (ii) and (iii) are also
+    scored against (i): whether the attribution sees what the model uses, whatever the model
+    learnt of the program. Meta-features ``shared`` in the truth table are neither positives
+    nor negatives of the program's scores (:mod:`eigflow_arms.splicing.truth`).
 
     Parameters
     ----------
     significance : dict of str -> DataFrame
-        Method id -> Algorithm 1 table.
+        Method id -> Algorithm 1 table (its ``t`` and ``significant``, whatever reading of
+        the test produced them).
     truth : DataFrame or None
-        Columns ``meta_feature`` and ``truth`` (bool). None for real data, where there is no
-        ground truth: the table comes back empty.
+        Columns ``meta_feature``, ``truth`` and ``shared`` (bool). None for real data, where
+        there is no ground truth: the table comes back empty and the other inputs are unused.
+    model_use : DataFrame
+        Columns ``meta_feature``, ``model_use`` (:func:`~eigflow_arms.splicing.model_use.model_use`).
+    mean_abs : dict of str -> Series
+        Method id -> :func:`mean_abs_attribution` of its class of interest.
     methods : sequence of str, optional
         Default: every table.
-    score : {"t", "mean_abs_interest"}
-        Ranking scored by the AUPRC. The default, the t statistic, is what the test
-        thresholds, so the AUPRC summarises the significant set's trade-off at every threshold;
-        ``"mean_abs_interest"`` scores the raw attribution instead.
 
     Returns
     -------
     DataFrame
-        One row per method: ``method``, ``label``, the scores of
-        :func:`~eigflow_arms.splicing.truth.recovery_scores` (``n_significant``,
-        ``true_positives``, ``precision``, ``recall``, ``f1``, ``auprc``) and ``chance_auprc``
-        (the AUPRC of a random ranking: the fraction of tested meta-features that are planted).
-        Planted meta-features missing from a method's table count as missed in its recall; its
-        AUPRC ranks the tested meta-features by ``score``.
+        One row per method, columns ``GROUND_TRUTH_COLUMNS``:
+
+        - ``n_significant``, ``true_positives``, ``precision``, ``recall``, ``f1``,
+          ``auprc_t`` (:func:`~eigflow_arms.splicing.truth.recovery_scores` with t), over the
+          tested meta-features that are not shared; planted ones missing from the table count
+          as missed in the recall. ``chance_auprc``: the planted fraction of them.
+        - ``auprc_model_use``, ``auprc_mean_abs``: the AUPRC of (i) and (ii) on the same rows.
+        - ``n_shared``: tested shared meta-features; ``shared_significant``: how many of them
+          the method calls significant (counted in neither n_significant nor precision).
+        - ``auprc_mean_abs_vs_use``, ``auprc_t_vs_use``: AUPRC of (ii), (iii) over every tested
+          meta-feature against the top k by model use, k the number of tested planted ones;
+          ``chance_auprc_vs_use`` = k / tested.
+        - ``spearman_mean_abs_use``, ``spearman_t_use``: Spearman correlation of (ii), (iii)
+          with (i) over every tested meta-feature.
     """
     if truth is None:
         return pd.DataFrame(columns=GROUND_TRUTH_COLUMNS)
-    if score not in ("t", "mean_abs_interest"):
-        raise ValueError(f"`score` must be 't' or 'mean_abs_interest'; got {score!r}")
+    if model_use is None or mean_abs is None:
+        raise ValueError("with a truth table, ground_truth_table needs `model_use` and `mean_abs` too")
     planted = set(truth.loc[truth["truth"].astype(bool), "meta_feature"])
+    shared = set(truth.loc[truth["shared"].astype(bool), "meta_feature"])
     if not planted:
         raise ValueError("the truth table flags no meta-feature as true; precision and recall need at least one")
+    use_scores = model_use.set_index("meta_feature")["model_use"]
     rows = []
     for method in _methods(significance, methods):
         table = significance[method]
-        is_true = table["feature"].isin(planted).to_numpy()
-        scores = recovery_scores(_significant(table), planted, is_true, table[score].to_numpy(dtype=np.float64))
-        rows.append((method, method_label(method), *scores, is_true.mean()))
+        features = table["feature"]
+        t = table["t"].to_numpy(dtype=np.float64)
+        use = _aligned(use_scores, features, "the model-use table")
+        attribution = _aligned(mean_abs[method], features, f"the mean |attribution| of {method}")
+        scored = ~features.isin(shared).to_numpy()
+        is_true = features.isin(planted).to_numpy()[scored]
+        significant = _significant(table)
+        scores = recovery_scores(significant - shared, planted, is_true, t[scored])
+        k = int(features.isin(planted).sum())
+        used = np.zeros(len(features), dtype=bool)
+        used[np.argsort(-use, kind="stable")[:k]] = True
+        rows.append((method, method_label(method), *scores, is_true.mean(),
+                     auprc(is_true, use[scored]), auprc(is_true, attribution[scored]),
+                     int((~scored).sum()), len(significant & shared),
+                     auprc(used, attribution), auprc(used, t), used.mean(),
+                     _spearman(attribution, use), _spearman(t, use)))
     return pd.DataFrame(rows, columns=GROUND_TRUTH_COLUMNS)

@@ -32,6 +32,11 @@ ALL_FEATURES_COLOR = "#636363"
 RANDOM_COLOR = "#9e9e9e"  # the paper's grey (Fig. 3f)
 MARK = 0.3  # x offset of the paper's count from its bar's tick (the bar sits left of the tick)
 METRIC_COLORS = {"precision": "#4575b4", "recall": "#fdae61", "f1": "#d73027"}
+# The three rankings of the ground truth: the model's own use, the attribution, the test.
+SCORE_COLORS = {"auprc_model_use": "#969696", "auprc_mean_abs": "#1b9e77", "auprc_t": "#7570b3"}
+SCORE_LABELS = {"auprc_model_use": "model use (perturbation)", "auprc_mean_abs": "mean |attribution|",
+                "auprc_t": "Algorithm 1's t"}
+VS_USE_LABELS = {"auprc_mean_abs_vs_use": "mean |attribution|", "auprc_t_vs_use": "Algorithm 1's t"}
 
 
 def method_color(method: str) -> str:
@@ -424,12 +429,16 @@ def _grouped_positions(methods) -> tuple[np.ndarray, list[tuple[float, float, st
 
 
 def fig_ground_truth(table: pd.DataFrame | None, png, pdf) -> None:
-    """Recovery of the simulation's planted regulatory meta-features by each method.
+    """Recovery of the simulation's planted program: by the model, by each method's attribution
+    and by its significance test.
 
-    Top: precision, recall and F1 of each method's significant set; bottom: AUPRC of its
-    ranking, with the chance level. Methods are grouped by baseline. ``table`` is
-    :func:`~eigflow_arms.splicing.evaluate.ground_truth_table` output; with None or an empty table
-    (real data) the figure says that there is no ground truth.
+    Top: precision, recall and F1 of each method's significant set. Middle: AUPRC against the
+    planted program of three rankings side by side -- the model's own use of each
+    meta-feature (the same model for every method), the method's mean |attribution| over the
+    class of interest, and Algorithm 1's t -- with the chance level. Bottom: AUPRC of the last
+    two against the model's most used meta-features. Methods are grouped by baseline.
+    ``table`` is :func:`~eigflow_arms.splicing.evaluate.ground_truth_table` output; with None or
+    an empty table (real data) the figure says that there is no ground truth.
     """
     if table is None or table.empty:
         fig, ax = plt.subplots(figsize=(6, 2), layout="constrained")
@@ -440,23 +449,33 @@ def fig_ground_truth(table: pd.DataFrame | None, png, pdf) -> None:
     table = _by_method(table, table["method"], "fig_ground_truth")
     x, spans = _grouped_positions(table["method"])
     width = 0.27
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(3 + 0.45 * len(table), 8), sharex=True,
-                                      layout="constrained")
+    fig, (top, middle, bottom) = plt.subplots(3, 1, figsize=(3 + 0.45 * len(table), 11), sharex=True,
+                                              layout="constrained")
     for offset, metric in zip((-width, 0, width), METRIC_COLORS):
         top.bar(x + offset, table[metric].fillna(0), width, color=METRIC_COLORS[metric], label=metric)
     for xi in x[table["n_significant"].to_numpy() == 0]:
         top.text(xi, 0.02, "none significant", rotation=90, ha="center", va="bottom", fontsize=7)
     top.set_ylim(0, 1.12)
     top.set_ylabel("score of the significant set")
-    top.legend(loc="upper left", bbox_to_anchor=(1.005, 1.0), fontsize=8, frameon=False)
     top.set_title("Planted regulatory meta-features recovered by each method")
-    bottom.bar(x, table["auprc"], 0.7, color=[method_color(m) for m in table["method"]])
-    if "chance_auprc" in table:
-        bottom.plot(x, table["chance_auprc"], "_", color="k", ms=10, mew=2, label="chance (random ranking)")
-        bottom.legend(loc="upper left", bbox_to_anchor=(1.005, 1.0), fontsize=8, frameon=False)
-    bottom.set_ylim(0, 1.05)
-    bottom.set_ylabel("AUPRC of the ranking")
-    for ax in (top, bottom):
+    for offset, score in zip((-width, 0, width), SCORE_LABELS):
+        middle.bar(x + offset, table[score], width, color=SCORE_COLORS[score], label=SCORE_LABELS[score])
+    middle.plot(x, table["chance_auprc"], "_", color="k", ms=10, mew=2, label="chance (random ranking)")
+    n_shared = int(table["n_shared"].iloc[0])
+    middle.set_title(f"Ranking vs the planted program ({n_shared} meta-features labelled only through a "
+                     "k-mer shared with another motif left out)", fontsize=10)
+    middle.set_ylabel("AUPRC")
+    for offset, score in zip((-width / 2, width / 2), VS_USE_LABELS):
+        bottom.bar(x + offset, table[score], width, color=SCORE_COLORS[score.replace("_vs_use", "")],
+                   label=VS_USE_LABELS[score])
+    bottom.plot(x, table["chance_auprc_vs_use"], "_", color="k", ms=10, mew=2, label="chance (random ranking)")
+    bottom.set_title("Ranking vs the model's own use (its top meta-features, as many as are planted)",
+                     fontsize=10)
+    bottom.set_ylabel("AUPRC")
+    for ax in (middle, bottom):
+        ax.set_ylim(0, 1.05)
+    for ax in (top, middle, bottom):
+        ax.legend(loc="upper left", bbox_to_anchor=(1.005, 1.0), fontsize=8, frameon=False)
         for start, end, _ in spans[1:]:
             ax.axvline(start - 0.9, color="0.7", lw=0.8)
         ax.grid(axis="y", alpha=0.3)
