@@ -178,7 +178,7 @@ rule figS9:
 rule ground_truth:
     input:
         significance=significance_files("splicing"),
-        interest=[attribution_file("splicing", exp) for exp in ARM["splicing"].experiments()],
+        shards=arm_shards("splicing"),
         meta="results/splicing/meta_features.tsv",
         truth="results/splicing/truth.tsv",
         model_use="results/splicing/model_use.tsv",

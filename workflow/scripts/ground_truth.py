@@ -2,11 +2,13 @@ from eigflow_arms.common import io, jobs, stage
 from eigflow_arms.splicing import evaluate, figures
 
 log = jobs.setup_logging(snakemake.log[0])
+arm = stage.adapter("splicing", snakemake.config)
 methods = snakemake.params.methods
 significance = dict(zip(methods, map(stage.read_significance, snakemake.input.significance)))
 groups = io.read_tsv(snakemake.input.meta).meta_feature.to_numpy()
-mean_abs = {method: evaluate.mean_abs_attribution(io.load_npz(path)["attributions"], groups)
-            for method, path in zip(methods, snakemake.input.interest)}
+shards = stage.split_shards(arm, snakemake.input.shards)
+mean_abs = {method: evaluate.mean_abs_attribution(stage.load_set(shards[method], "interest")["attributions"], groups)
+            for method in methods}
 table = evaluate.ground_truth_table(significance, io.read_tsv(snakemake.input.truth),
                                     io.read_tsv(snakemake.input.model_use), mean_abs)
 log.info("AUPRC vs the planted program, median over methods: model use %.2f, mean |attribution| %.2f, "

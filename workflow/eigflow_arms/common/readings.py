@@ -34,10 +34,11 @@ CONTRASTS = {"interest": "interest", "calibration": "null2"}
 
 @dataclass(frozen=True)
 class Reading:
-    """One reading of Algorithm 1."""
+    """One reading of Algorithm 1; the defaults are the reading every arm can run and the one
+    the workflow chooses from the readings figures (config/README.md says why)."""
 
     null_target: str = "interest"
-    normalise: str = "none"
+    normalise: str = "share"
     alpha: float = 0.05
 
     def __post_init__(self):
