@@ -32,7 +32,7 @@ def test_env_pins_agree_with_what_ci_installs():
     ci = _pins((ROOT / "requirements.txt").read_text().splitlines())
     assert "torch" in ci and ci["torch"] == "2.13.0"
     assert "torch==2.13.0" in (ROOT / ".ci" / "run").read_text()
-    for env_file in sorted((ROOT / "envs").glob("*.yaml")):
+    for env_file in sorted((ROOT / "workflow" / "envs").glob("*.yaml")):
         env = yaml.safe_load(env_file.read_text())
         pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
         pins = _pins(pip)

@@ -16,7 +16,7 @@ rule liver_exon_sets:
     log:
         "results/logs/liver/exon_sets.log",
     conda:
-        "../../envs/splicing.yaml"
+        "../envs/splicing.yaml"
     resources:
         mem_mb=2000,
         runtime=10,
@@ -34,7 +34,7 @@ rule motif_collection:
     log:
         "results/logs/liver/motif_collection.log",
     conda:
-        "../../envs/liver.yaml"
+        "../envs/liver.yaml"
     resources:
         mem_mb=1000,
         runtime=5,
@@ -63,7 +63,7 @@ rule simulate_knockout:
     log:
         "results/logs/liver/simulate_knockout.log",
     conda:
-        "../../envs/splicing.yaml"
+        "../envs/splicing.yaml"
     resources:
         mem_mb=4000,
         runtime=30,
@@ -83,7 +83,7 @@ rule knockout_sets:
     log:
         "results/logs/liver/knockout_sets.log",
     conda:
-        "../../envs/splicing.yaml"
+        "../envs/splicing.yaml"
     resources:
         mem_mb=2000,
         runtime=10,
@@ -105,7 +105,7 @@ rule simulate_parclip:
     log:
         "results/logs/liver/simulate_parclip.log",
     conda:
-        "../../envs/splicing.yaml"
+        "../envs/splicing.yaml"
     resources:
         mem_mb=4000,
         runtime=30,
@@ -123,7 +123,7 @@ rule parclip_sites:
     log:
         "results/logs/liver/parclip_sites.log",
     conda:
-        "../../envs/splicing.yaml"
+        "../envs/splicing.yaml"
     resources:
         mem_mb=4000,
         runtime=60,

@@ -19,7 +19,7 @@ rule fig4a:
     log:
         "results/logs/figures/fig4a.log",
     conda:
-        "../../envs/liver.yaml"
+        "../envs/liver.yaml"
     script:
         "../scripts/fig4a.py"
 
@@ -36,7 +36,7 @@ rule fig4b:
     log:
         "results/logs/figures/fig4b.log",
     conda:
-        "../../envs/figures.yaml"
+        "../envs/figures.yaml"
     script:
         "../scripts/fig4b.py"
 
@@ -52,7 +52,7 @@ rule fig4c:
     log:
         "results/logs/figures/fig4c.log",
     conda:
-        "../../envs/liver.yaml"
+        "../envs/liver.yaml"
     script:
         "../scripts/fig4c.py"
 
@@ -77,7 +77,7 @@ rule fig4d:
     log:
         "results/logs/figures/fig4d.log",
     conda:
-        "../../envs/liver.yaml"
+        "../envs/liver.yaml"
     script:
         "../scripts/fig4d.py"
 
@@ -98,7 +98,7 @@ rule figS12:
     log:
         "results/logs/figures/figS12.log",
     conda:
-        "../../envs/liver.yaml"
+        "../envs/liver.yaml"
     script:
         "../scripts/figS12.py"
 
@@ -113,6 +113,6 @@ rule fig4e:
     log:
         "results/logs/figures/fig4e.log",
     conda:
-        "../../envs/liver.yaml"
+        "../envs/liver.yaml"
     script:
         "../scripts/fig4e.py"

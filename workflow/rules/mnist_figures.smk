@@ -14,7 +14,7 @@ rule fig2a:
     log:
         "results/logs/figures/fig2a.log",
     conda:
-        "../../envs/figures.yaml"
+        "../envs/figures.yaml"
     script:
         "../scripts/fig2abc.py"
 
@@ -63,7 +63,7 @@ rule fig2d:
     log:
         "results/logs/figures/fig2d.log",
     conda:
-        "../../envs/figures.yaml"
+        "../envs/figures.yaml"
     script:
         "../scripts/fig2d.py"
 
@@ -86,7 +86,7 @@ rule fig2e:
     log:
         "results/logs/figures/fig2e.log",
     conda:
-        "../../envs/figures.yaml"
+        "../envs/figures.yaml"
     script:
         "../scripts/fig2e.py"
 
@@ -114,7 +114,7 @@ rule figS4:
     log:
         "results/logs/figures/figS4.log",
     conda:
-        "../../envs/torch.yaml"
+        "../envs/torch.yaml"
     script:
         "../scripts/figS4.py"
 
@@ -127,7 +127,7 @@ rule figS5:
     log:
         "results/logs/figures/figS5.log",
     conda:
-        "../../envs/figures.yaml"
+        "../envs/figures.yaml"
     script:
         "../scripts/figS5.py"
 
@@ -143,6 +143,6 @@ rule figS6:
     log:
         "results/logs/figures/figS6.log",
     conda:
-        "../../envs/figures.yaml"
+        "../envs/figures.yaml"
     script:
         "../scripts/figS6.py"

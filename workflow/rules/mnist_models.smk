@@ -14,7 +14,7 @@ rule train_mnist_model:
     log:
         "results/logs/mnist/train_{model}.log",
     conda:
-        "../../envs/torch.yaml"
+        "../envs/torch.yaml"
     resources:
         mem_mb=6000,
         runtime=120,
@@ -34,7 +34,7 @@ rule mnist_model_accuracy:
     log:
         "results/logs/mnist/model_accuracy.log",
     conda:
-        "../../envs/torch.yaml"
+        "../envs/torch.yaml"
     resources:
         mem_mb=1000,
         runtime=5,

@@ -23,7 +23,7 @@ rule train_splicing_code:
     log:
         "results/logs/splicing/train.log",
     conda:
-        "../../envs/splicing.yaml"
+        "../envs/splicing.yaml"
     resources:
         mem_mb=8000,
         runtime=120,
@@ -45,7 +45,7 @@ rule splicing_latent_stability:
     log:
         "results/logs/splicing/stability.log",
     conda:
-        "../../envs/splicing.yaml"
+        "../envs/splicing.yaml"
     resources:
         mem_mb=8000,
         runtime=240,
