@@ -55,7 +55,7 @@ rule attribute_shard:
     log:
         "results/logs/{arm}/attribute/{exp}.shard{shard}.log",
     conda:
-        "../envs/splicing.yaml"
+        "../envs/torch.yaml"
     resources:
         mem_mb=6000,
         runtime=240,

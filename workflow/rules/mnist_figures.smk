@@ -114,7 +114,7 @@ rule figS4:
     log:
         "results/logs/figures/figS4.log",
     conda:
-        "../envs/torch.yaml"
+        "../envs/figures.yaml"
     script:
         "../scripts/figS4.py"
 
