@@ -7,6 +7,44 @@ from eigflow_arms.common.shards import SAMPLE_SETS
 from eigflow_arms.mnist.data import MNIST_FILES
 from eigflow_arms.splicing.majiq import deltapsi_name, psi_name
 
+
+
+# The repository this file came from, where it is a local folder (a clone; None for a remote module).
+_SOURCE = workflow.current_basedir.get_path_or_uri(secret_free=True)
+SOURCE_ROOT = Path(_SOURCE).parents[1] if Path(_SOURCE).is_dir() else None
+
+
+def source_path_of(path):
+    """A relative path from the config that is not in the working directory, found instead in
+    the workflow's source folder, or None: files through ``workflow.source_path`` (a local clone
+    or Snakemake's source cache of a remote one), folders in a local clone. So the shipped
+    resources (``resources/motifs/rbp_consensus.meme`` and any other under ``resources/``) are
+    found when this workflow runs as a module from another folder, while the user's own files
+    are taken from the working directory first."""
+    if not isinstance(path, str) or "/" not in path or Path(path).is_absolute() or Path(path).exists():
+        return None
+    if SOURCE_ROOT is not None and (SOURCE_ROOT / path).is_dir():
+        return str((SOURCE_ROOT / path).resolve())
+    try:
+        shipped = workflow.source_path(f"../../{path}")
+    except Exception:  # not there, or a folder of a remote source
+        return None
+    return str(shipped) if Path(shipped).exists() else None
+
+
+def resolve_source_paths(node):
+    """Every config value that :func:`source_path_of` finds in the source folder, replaced by
+    that path, in place (nested sections and lists too)."""
+    items = node.items() if isinstance(node, dict) else enumerate(node)
+    for key, value in list(items):
+        if isinstance(value, (dict, list)):
+            resolve_source_paths(value)
+        elif (found := source_path_of(value)) is not None:
+            node[key] = found
+
+
+resolve_source_paths(config)
+
 MNIST = config["mnist"]
 SPLICING = config.get("splicing", {})
 LIVER = config.get("liver", {})
