@@ -57,9 +57,9 @@ rule attribute_shard:
     conda:
         "../envs/torch.yaml"
     resources:
+        **gpu_resources(),
         mem_mb=6000,
         runtime=240,
-        **gpu_resources(),
     script:
         "../scripts/attribute_shard.py"
 

@@ -7,8 +7,6 @@ from eigflow_arms.common.shards import SAMPLE_SETS
 from eigflow_arms.mnist.data import MNIST_FILES
 from eigflow_arms.splicing.majiq import deltapsi_name, psi_name
 
-
-
 # The repository this file came from, where it is a local folder (a clone; None for a remote module).
 _SOURCE = workflow.current_basedir.get_path_or_uri(secret_free=True)
 SOURCE_ROOT = Path(_SOURCE).parents[1] if Path(_SOURCE).is_dir() else None
@@ -21,7 +19,12 @@ def source_path_of(path):
     resources (``resources/motifs/rbp_consensus.meme`` and any other under ``resources/``) are
     found when this workflow runs as a module from another folder, while the user's own files
     are taken from the working directory first."""
-    if not isinstance(path, str) or "/" not in path or Path(path).is_absolute() or Path(path).exists():
+    if (
+        not isinstance(path, str)
+        or "/" not in path
+        or Path(path).is_absolute()
+        or Path(path).exists()
+    ):
         return None
     if SOURCE_ROOT is not None and (SOURCE_ROOT / path).is_dir():
         return str((SOURCE_ROOT / path).resolve())

@@ -42,12 +42,6 @@ rule motif_collection:
         "../scripts/motif_collection.py"
 
 
-
-
-
-
-
-
 rule simulate_knockout:
     input:
         genome=f"{SIMULATED}/genome.fa",

@@ -50,7 +50,10 @@ use rule fig2a as fig2c with:
 rule fig2d:
     input:
         data="results/mnist/data.npz",
-        significance=[significance_file("mnist", experiment("fig2a", ref=d)) for d in ARM["mnist"].other_digits()],
+        significance=[
+            significance_file("mnist", experiment("fig2a", ref=d))
+            for d in ARM["mnist"].other_digits()
+        ],
     output:
         **figure_outputs("fig2d"),
     params:
