@@ -36,7 +36,7 @@ rule fig4b:
     log:
         "results/logs/figures/fig4b.log",
     conda:
-        "../envs/figures.yaml"
+        "../envs/liver.yaml"
     script:
         "../scripts/fig4b.py"
 
