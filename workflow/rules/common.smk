@@ -122,15 +122,31 @@ def gpu_resources():
     return {"gpu": config["gpus"]} if config["gpus"] > 0 else {}
 
 
+def figure_label(name):
+    """The paper's name of a figure: fig2a -> "Fig. 2a", figS4 -> "Supp. Fig. S4"."""
+    if name == "ground_truth":
+        return "Ground truth"
+    return f"Supp. Fig. {name[3:]}" if name.startswith("figS") else f"Fig. {name[3:]}"
+
+
+def report_item(path, name, category, content):
+    """``path`` in the report: under its arm (category) and figure (subcategory), labelled by
+    figure and content, with the figure's caption (filled from the run's config)."""
+    return report(
+        path,
+        caption=f"../report/{name}.rst",
+        category=category,
+        subcategory=figure_label(name),
+        labels={"figure": figure_label(name), "content": content},
+    )
+
+
 def figure_outputs(name, category="MNIST (Fig. 2, supp. S4-S6)"):
+    """A figure's PNG and PDF and the table behind it; the PNG and the table go in the report."""
     return {
-        "png": report(
-            f"results/figures/{name}.png",
-            caption=f"../report/{name}.rst",
-            category=category,
-        ),
+        "png": report_item(f"results/figures/{name}.png", name, category, "figure"),
         "pdf": f"results/figures/{name}.pdf",
-        "table": f"results/tables/{name}.tsv",
+        "table": report_item(f"results/tables/{name}.tsv", name, category, "table"),
     }
 
 

@@ -13,7 +13,9 @@ rule fig4a:
     output:
         **figure_outputs("fig4a", LIVER_CATEGORY),
         query="results/liver/liver_motif.meme",
-        matches="results/tables/fig4a_tomtom.tsv",
+        matches=report_item(
+            "results/tables/fig4a_tomtom.tsv", "fig4a", LIVER_CATEGORY, "Tomtom matches"
+        ),
     params:
         methods=LIVER.get("methods"),
     log:
@@ -91,7 +93,9 @@ rule figS12:
         sites="results/liver/parclip_sites.bed",
     output:
         **figure_outputs("figS12", LIVER_CATEGORY),
-        enrichment="results/tables/figS12_motif_enrichment.tsv",
+        enrichment=report_item(
+            "results/tables/figS12_motif_enrichment.tsv", "figS12", LIVER_CATEGORY, "table (a)"
+        ),
     params:
         flank=LIVER.get("parclip", {}).get("flank"),
         seed=config["seed"],

@@ -30,6 +30,8 @@ rule mnist_model_accuracy:
             "results/tables/mnist_model_accuracy.tsv",
             caption="../report/mnist_model_accuracy.rst",
             category="MNIST (Fig. 2, supp. S4-S6)",
+            subcategory="Models",
+            labels={"figure": "Models", "content": "table"},
         ),
     log:
         "results/logs/mnist/model_accuracy.log",

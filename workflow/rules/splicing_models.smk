@@ -11,6 +11,8 @@ rule train_splicing_code:
             "results/tables/splicing_model_metrics.tsv",
             caption="../report/splicing_model_metrics.rst",
             category="Splicing codes (Fig. 3, supp. S3, S7-S10)",
+            subcategory="Models",
+            labels={"figure": "Models", "content": "table"},
         ),
     params:
         autoencoder=SPLICING.get("autoencoder"),
