@@ -70,6 +70,17 @@ _SHOWN = """() => Array.from(document.images).filter(i => !i.closest('nav') && i
     && i.naturalWidth > 0).map(i => (i.src.match(/filename=([^;]+);/) || [, i.src.slice(0, 30)])[1])"""
 
 
+def _show(page, row, content, shown):
+    """A figure's row: click its eye, record the decoded images shown; other rows: count them
+    (a TSV is a download, with no preview)."""
+    if content != "figure":
+        shown[content] = shown.get(content, 0) + 1
+        return
+    row.locator("a[iconname=eye]").click()
+    page.wait_for_timeout(200)
+    shown["figure"] = page.evaluate(_SHOWN)
+
+
 def walk(page, categories):
     """Click through the report as a reader does: Results, each arm, each figure, each kind of
     content; return {category: {subcategory: {"figure": [file names of the decoded images the
@@ -83,18 +94,17 @@ def walk(page, categories):
         seen[category] = {}
         for sub in subs:
             page.locator("nav div.p-3 li span").get_by_text(sub, exact=True).click()
+            seen[category][sub] = shown = {}
+            # Two contents: a figure/table toggle over one row; more: one row per item.
             values = page.locator("nav input[name=content]").evaluate_all("els => els.map(e => e.value)")
-            seen[category][sub] = {}
-            for value in values or ["table"]:
-                if values:
-                    page.locator(f"nav label[for='toggle-content-{value}']").click()
-                eyes = page.locator("nav a[iconname=eye]")
-                if value != "figure":  # a TSV: its row is there (a download, no preview)
-                    seen[category][sub][value] = eyes.count()
-                    continue
-                eyes.first.click()
-                page.wait_for_timeout(200)
-                seen[category][sub][value] = page.evaluate(_SHOWN)
+            for value in values:
+                page.locator(f"nav label[for='toggle-content-{value}']").click()
+                _show(page, page.locator("nav tbody tr").first, value, shown)
+            if not values:
+                rows = page.locator("nav tbody tr")
+                for i in range(rows.count()):
+                    cells = rows.nth(i).locator("td").all_inner_texts()
+                    _show(page, rows.nth(i), cells[-2].strip() if len(cells) >= 3 else "table", shown)
             page.locator("nav ol a").get_by_text(category, exact=True).click()
         page.locator("nav ol a").get_by_text("Results", exact=True).click()
     return seen
