@@ -27,7 +27,7 @@ def make_project(where: Path, splicing: dict | None = None, liver: dict | None =
     """A copy of the workflow with the tiny configuration, reading MNIST from ../shared;
     ``splicing`` and ``liver`` update those sections."""
     where.mkdir(parents=True, exist_ok=True)
-    for part in ("Snakefile", "workflow", "config", "envs", "resources"):
+    for part in ("Snakefile", "workflow", "config", "resources"):
         src = ROOT / part
         (shutil.copytree if src.is_dir() else shutil.copy)(src, where / part)
     config = yaml.safe_load((ROOT / "tests" / "config" / "tiny.yaml").read_text())

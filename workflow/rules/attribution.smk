@@ -14,7 +14,7 @@ rule sample_sets:
     log:
         "results/logs/{arm}/sample_sets.log",
     conda:
-        "../../envs/torch.yaml"
+        "../envs/torch.yaml"
     resources:
         mem_mb=2000,
         runtime=5,
@@ -34,7 +34,7 @@ rule graph:
     log:
         "results/logs/{arm}/graph/{model}.{space}.log",
     conda:
-        "../../envs/torch.yaml"
+        "../envs/torch.yaml"
     resources:
         mem_mb=16000,
         runtime=120,
@@ -55,11 +55,11 @@ rule attribute_shard:
     log:
         "results/logs/{arm}/attribute/{exp}.shard{shard}.log",
     conda:
-        "../../envs/splicing.yaml"
+        "../envs/torch.yaml"
     resources:
+        **gpu_resources(),
         mem_mb=6000,
         runtime=240,
-        **gpu_resources(),
     script:
         "../scripts/attribute_shard.py"
 
@@ -76,7 +76,7 @@ rule significance:
     log:
         "results/logs/{arm}/significance/{exp}.log",
     conda:
-        "../../envs/torch.yaml"
+        "../envs/torch.yaml"
     resources:
         mem_mb=2000,
         runtime=10,
@@ -92,7 +92,7 @@ rule merge:
     log:
         "results/logs/{arm}/merge/{exp}.{sampleset}.log",
     conda:
-        "../../envs/torch.yaml"
+        "../envs/torch.yaml"
     resources:
         mem_mb=2000,
         runtime=10,

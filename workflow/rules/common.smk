@@ -1,11 +1,53 @@
 # Input functions and target lists shared by the rule files.
 from itertools import combinations
 from pathlib import Path
+import re
 
 from eigflow_arms.common import stage
 from eigflow_arms.common.shards import SAMPLE_SETS
 from eigflow_arms.mnist.data import MNIST_FILES
 from eigflow_arms.splicing.majiq import deltapsi_name, psi_name
+
+# The repository this file came from, where it is a local folder (a clone; None for a remote module).
+_SOURCE = workflow.current_basedir.get_path_or_uri(secret_free=True)
+SOURCE_ROOT = Path(_SOURCE).parents[1] if Path(_SOURCE).is_dir() else None
+
+
+def source_path_of(path):
+    """A relative path from the config that is not in the working directory, found instead in
+    the workflow's source folder, or None: files through ``workflow.source_path`` (a local clone
+    or Snakemake's source cache of a remote one), folders in a local clone. So the shipped
+    resources (``resources/motifs/rbp_consensus.meme`` and any other under ``resources/``) are
+    found when this workflow runs as a module from another folder, while the user's own files
+    are taken from the working directory first."""
+    if (
+        not isinstance(path, str)
+        or "/" not in path
+        or Path(path).is_absolute()
+        or Path(path).exists()
+    ):
+        return None
+    if SOURCE_ROOT is not None and (SOURCE_ROOT / path).is_dir():
+        return str((SOURCE_ROOT / path).resolve())
+    try:
+        shipped = workflow.source_path(f"../../{path}")
+    except Exception:  # not there, or a folder of a remote source
+        return None
+    return str(shipped) if Path(shipped).exists() else None
+
+
+def resolve_source_paths(node):
+    """Every config value that :func:`source_path_of` finds in the source folder, replaced by
+    that path, in place (nested sections and lists too)."""
+    items = node.items() if isinstance(node, dict) else enumerate(node)
+    for key, value in list(items):
+        if isinstance(value, (dict, list)):
+            resolve_source_paths(value)
+        elif (found := source_path_of(value)) is not None:
+            node[key] = found
+
+
+resolve_source_paths(config)
 
 MNIST = config["mnist"]
 SPLICING = config.get("splicing", {})
@@ -91,15 +133,41 @@ def gpu_resources():
     return {"gpu": config["gpus"]} if config["gpus"] > 0 else {}
 
 
+# The figures beyond the paper, by their report label.
+BEYOND_PAPER = {
+    "ground_truth": "Ground truth",
+    "mnist_readings": "Readings of Algorithm 1",
+    "splicing_readings": "Readings of Algorithm 1",
+}
+
+
+def figure_label(name):
+    """The paper's name of a figure (fig2a -> "Fig. 2a", figS4 -> "Supp. Fig. S4"), or the
+    label of one beyond the paper."""
+    if name in BEYOND_PAPER:
+        return BEYOND_PAPER[name]
+    supplementary, number = re.fullmatch(r"fig(S?)(\w+)", name).groups()
+    return f"Supp. Fig. S{number}" if supplementary else f"Fig. {number}"
+
+
+def report_item(path, name, category, content):
+    """``path`` in the report: under its arm (category) and figure (subcategory), labelled by
+    figure and content, with the figure's caption (filled from the run's config)."""
+    return report(
+        path,
+        caption=f"../report/{name}.rst",
+        category=category,
+        subcategory=figure_label(name),
+        labels={"figure": figure_label(name), "content": content},
+    )
+
+
 def figure_outputs(name, category="MNIST (Fig. 2, supp. S4-S6)"):
+    """A figure's PNG and PDF and the table behind it; the PNG and the table go in the report."""
     return {
-        "png": report(
-            f"results/figures/{name}.png",
-            caption=f"../report/{name}.rst",
-            category=category,
-        ),
+        "png": report_item(f"results/figures/{name}.png", name, category, "figure"),
         "pdf": f"results/figures/{name}.pdf",
-        "table": f"results/tables/{name}.tsv",
+        "table": report_item(f"results/tables/{name}.tsv", name, category, "table"),
     }
 
 

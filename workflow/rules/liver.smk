@@ -16,7 +16,7 @@ rule liver_exon_sets:
     log:
         "results/logs/liver/exon_sets.log",
     conda:
-        "../../envs/splicing.yaml"
+        "../envs/splicing.yaml"
     resources:
         mem_mb=2000,
         runtime=10,
@@ -34,18 +34,12 @@ rule motif_collection:
     log:
         "results/logs/liver/motif_collection.log",
     conda:
-        "../../envs/liver.yaml"
+        "../envs/liver.yaml"
     resources:
         mem_mb=1000,
         runtime=5,
     script:
         "../scripts/motif_collection.py"
-
-
-
-
-
-
 
 
 rule simulate_knockout:
@@ -63,7 +57,7 @@ rule simulate_knockout:
     log:
         "results/logs/liver/simulate_knockout.log",
     conda:
-        "../../envs/splicing.yaml"
+        "../envs/splicing.yaml"
     resources:
         mem_mb=4000,
         runtime=30,
@@ -83,7 +77,7 @@ rule knockout_sets:
     log:
         "results/logs/liver/knockout_sets.log",
     conda:
-        "../../envs/splicing.yaml"
+        "../envs/splicing.yaml"
     resources:
         mem_mb=2000,
         runtime=10,
@@ -105,7 +99,7 @@ rule simulate_parclip:
     log:
         "results/logs/liver/simulate_parclip.log",
     conda:
-        "../../envs/splicing.yaml"
+        "../envs/splicing.yaml"
     resources:
         mem_mb=4000,
         runtime=30,
@@ -123,7 +117,7 @@ rule parclip_sites:
     log:
         "results/logs/liver/parclip_sites.log",
     conda:
-        "../../envs/splicing.yaml"
+        "../envs/splicing.yaml"
     resources:
         mem_mb=4000,
         runtime=60,

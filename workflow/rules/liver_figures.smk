@@ -13,13 +13,15 @@ rule fig4a:
     output:
         **figure_outputs("fig4a", LIVER_CATEGORY),
         query="results/liver/liver_motif.meme",
-        matches="results/tables/fig4a_tomtom.tsv",
+        matches=report_item(
+            "results/tables/fig4a_tomtom.tsv", "fig4a", LIVER_CATEGORY, "Tomtom matches"
+        ),
     params:
         methods=LIVER.get("methods"),
     log:
         "results/logs/figures/fig4a.log",
     conda:
-        "../../envs/liver.yaml"
+        "../envs/liver.yaml"
     script:
         "../scripts/fig4a.py"
 
@@ -36,7 +38,7 @@ rule fig4b:
     log:
         "results/logs/figures/fig4b.log",
     conda:
-        "../../envs/figures.yaml"
+        "../envs/liver.yaml"
     script:
         "../scripts/fig4b.py"
 
@@ -52,7 +54,7 @@ rule fig4c:
     log:
         "results/logs/figures/fig4c.log",
     conda:
-        "../../envs/liver.yaml"
+        "../envs/liver.yaml"
     script:
         "../scripts/fig4c.py"
 
@@ -77,7 +79,7 @@ rule fig4d:
     log:
         "results/logs/figures/fig4d.log",
     conda:
-        "../../envs/liver.yaml"
+        "../envs/liver.yaml"
     script:
         "../scripts/fig4d.py"
 
@@ -91,14 +93,16 @@ rule figS12:
         sites="results/liver/parclip_sites.bed",
     output:
         **figure_outputs("figS12", LIVER_CATEGORY),
-        enrichment="results/tables/figS12_motif_enrichment.tsv",
+        enrichment=report_item(
+            "results/tables/figS12_motif_enrichment.tsv", "figS12", LIVER_CATEGORY, "table (a)"
+        ),
     params:
         flank=LIVER.get("parclip", {}).get("flank"),
         seed=config["seed"],
     log:
         "results/logs/figures/figS12.log",
     conda:
-        "../../envs/liver.yaml"
+        "../envs/liver.yaml"
     script:
         "../scripts/figS12.py"
 
@@ -113,6 +117,6 @@ rule fig4e:
     log:
         "results/logs/figures/fig4e.log",
     conda:
-        "../../envs/liver.yaml"
+        "../envs/liver.yaml"
     script:
         "../scripts/fig4e.py"

@@ -17,7 +17,7 @@ rule prepare_mnist:
     log:
         "results/logs/mnist/prepare_mnist.log",
     conda:
-        "../../envs/torch.yaml"
+        "../envs/torch.yaml"
     resources:
         mem_mb=4000,
         runtime=20,

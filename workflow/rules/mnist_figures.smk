@@ -14,7 +14,7 @@ rule fig2a:
     log:
         "results/logs/figures/fig2a.log",
     conda:
-        "../../envs/figures.yaml"
+        "../envs/figures.yaml"
     script:
         "../scripts/fig2abc.py"
 
@@ -50,7 +50,10 @@ use rule fig2a as fig2c with:
 rule fig2d:
     input:
         data="results/mnist/data.npz",
-        significance=[significance_file("mnist", experiment("fig2a", ref=d)) for d in ARM["mnist"].other_digits()],
+        significance=[
+            significance_file("mnist", experiment("fig2a", ref=d))
+            for d in ARM["mnist"].other_digits()
+        ],
     output:
         **figure_outputs("fig2d"),
     params:
@@ -63,7 +66,7 @@ rule fig2d:
     log:
         "results/logs/figures/fig2d.log",
     conda:
-        "../../envs/figures.yaml"
+        "../envs/figures.yaml"
     script:
         "../scripts/fig2d.py"
 
@@ -86,7 +89,7 @@ rule fig2e:
     log:
         "results/logs/figures/fig2e.log",
     conda:
-        "../../envs/figures.yaml"
+        "../envs/figures.yaml"
     script:
         "../scripts/fig2e.py"
 
@@ -114,7 +117,7 @@ rule figS4:
     log:
         "results/logs/figures/figS4.log",
     conda:
-        "../../envs/torch.yaml"
+        "../envs/figures.yaml"
     script:
         "../scripts/figS4.py"
 
@@ -127,7 +130,7 @@ rule figS5:
     log:
         "results/logs/figures/figS5.log",
     conda:
-        "../../envs/figures.yaml"
+        "../envs/figures.yaml"
     script:
         "../scripts/figS5.py"
 
@@ -143,7 +146,7 @@ rule figS6:
     log:
         "results/logs/figures/figS6.log",
     conda:
-        "../../envs/figures.yaml"
+        "../envs/figures.yaml"
     script:
         "../scripts/figS6.py"
 
@@ -165,6 +168,6 @@ rule mnist_readings:
     log:
         "results/logs/figures/mnist_readings.log",
     conda:
-        "../../envs/figures.yaml"
+        "../envs/figures.yaml"
     script:
         "../scripts/mnist_readings.py"

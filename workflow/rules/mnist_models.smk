@@ -14,7 +14,7 @@ rule train_mnist_model:
     log:
         "results/logs/mnist/train_{model}.log",
     conda:
-        "../../envs/torch.yaml"
+        "../envs/torch.yaml"
     resources:
         mem_mb=6000,
         runtime=120,
@@ -30,11 +30,13 @@ rule mnist_model_accuracy:
             "results/tables/mnist_model_accuracy.tsv",
             caption="../report/mnist_model_accuracy.rst",
             category="MNIST (Fig. 2, supp. S4-S6)",
+            subcategory="Models",
+            labels={"figure": "Models", "content": "table"},
         ),
     log:
         "results/logs/mnist/model_accuracy.log",
     conda:
-        "../../envs/torch.yaml"
+        "../envs/torch.yaml"
     resources:
         mem_mb=1000,
         runtime=5,

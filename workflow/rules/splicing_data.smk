@@ -22,7 +22,7 @@ rule simulate_splicing:
     log:
         "results/logs/splicing/simulate.log",
     conda:
-        "../../envs/splicing.yaml"
+        "../envs/splicing.yaml"
     resources:
         mem_mb=8000,
         runtime=60,
@@ -41,7 +41,7 @@ rule splicing_features:
     log:
         "results/logs/splicing/features.log",
     conda:
-        "../../envs/splicing.yaml"
+        "../envs/splicing.yaml"
     resources:
         mem_mb=8000,
         runtime=120,
@@ -67,7 +67,7 @@ rule splicing_dataset:
     log:
         "results/logs/splicing/dataset.log",
     conda:
-        "../../envs/splicing.yaml"
+        "../envs/splicing.yaml"
     resources:
         mem_mb=8000,
         runtime=30,
@@ -86,7 +86,7 @@ rule splicing_meta_features:
     log:
         "results/logs/splicing/meta_features.log",
     conda:
-        "../../envs/splicing.yaml"
+        "../envs/splicing.yaml"
     resources:
         mem_mb=8000,
         runtime=30,
@@ -108,7 +108,7 @@ rule splicing_known_features:
     log:
         "results/logs/splicing/known_features.log",
     conda:
-        "../../envs/splicing.yaml"
+        "../envs/splicing.yaml"
     resources:
         mem_mb=4000,
         runtime=20,
@@ -129,7 +129,7 @@ rule splicing_truth:
     log:
         "results/logs/splicing/truth.log",
     conda:
-        "../../envs/splicing.yaml"
+        "../envs/splicing.yaml"
     resources:
         mem_mb=1000,
         runtime=5,

@@ -15,7 +15,7 @@ rule fig3a:
     log:
         "results/logs/figures/fig3a.log",
     conda:
-        "../../envs/figures.yaml"
+        "../envs/figures.yaml"
     script:
         "../scripts/fig3_counts.py"
 
@@ -71,7 +71,7 @@ rule fig3e:
     log:
         "results/logs/figures/fig3e.log",
     conda:
-        "../../envs/figures.yaml"
+        "../envs/figures.yaml"
     script:
         "../scripts/fig3e.py"
 
@@ -87,7 +87,7 @@ rule figS10:
     log:
         "results/logs/figures/figS10.log",
     conda:
-        "../../envs/figures.yaml"
+        "../envs/figures.yaml"
     script:
         "../scripts/figS10.py"
 
@@ -107,7 +107,7 @@ rule fig3f:
     log:
         "results/logs/figures/fig3f.log",
     conda:
-        "../../envs/figures.yaml"
+        "../envs/figures.yaml"
     script:
         "../scripts/fig3f.py"
 
@@ -127,7 +127,7 @@ rule fig3g:
     log:
         "results/logs/figures/fig3g.log",
     conda:
-        "../../envs/figures.yaml"
+        "../envs/figures.yaml"
     script:
         "../scripts/fig3g.py"
 
@@ -140,7 +140,7 @@ rule figS3:
     log:
         "results/logs/figures/figS3.log",
     conda:
-        "../../envs/figures.yaml"
+        "../envs/figures.yaml"
     script:
         "../scripts/figS3.py"
 
@@ -155,7 +155,7 @@ rule figS8:
     log:
         "results/logs/figures/figS8.log",
     conda:
-        "../../envs/figures.yaml"
+        "../envs/figures.yaml"
     script:
         "../scripts/figS8.py"
 
@@ -170,7 +170,7 @@ rule figS9:
     log:
         "results/logs/figures/figS9.log",
     conda:
-        "../../envs/figures.yaml"
+        "../envs/figures.yaml"
     script:
         "../scripts/figS9.py"
 
@@ -189,7 +189,7 @@ rule ground_truth:
     log:
         "results/logs/figures/ground_truth.log",
     conda:
-        "../../envs/figures.yaml"
+        "../envs/figures.yaml"
     script:
         "../scripts/ground_truth.py"
 
@@ -206,6 +206,6 @@ rule splicing_readings:
     log:
         "results/logs/figures/splicing_readings.log",
     conda:
-        "../../envs/figures.yaml"
+        "../envs/figures.yaml"
     script:
         "../scripts/splicing_readings.py"

@@ -12,6 +12,8 @@ rule train_splicing_code:
             "results/tables/splicing_model_metrics.tsv",
             caption="../report/splicing_model_metrics.rst",
             category="Splicing codes (Fig. 3, supp. S3, S7-S10)",
+            subcategory="Models",
+            labels={"figure": "Models", "content": "table"},
         ),
     params:
         autoencoder=SPLICING.get("autoencoder"),
@@ -24,7 +26,7 @@ rule train_splicing_code:
     log:
         "results/logs/splicing/train.log",
     conda:
-        "../../envs/splicing.yaml"
+        "../envs/splicing.yaml"
     resources:
         mem_mb=8000,
         runtime=120,
@@ -46,7 +48,7 @@ rule splicing_latent_stability:
     log:
         "results/logs/splicing/stability.log",
     conda:
-        "../../envs/splicing.yaml"
+        "../envs/splicing.yaml"
     resources:
         mem_mb=8000,
         runtime=240,
@@ -70,7 +72,7 @@ rule splicing_model_use:
     log:
         "results/logs/splicing/model_use.log",
     conda:
-        "../../envs/splicing.yaml"
+        "../envs/splicing.yaml"
     resources:
         mem_mb=2000,
         runtime=30,

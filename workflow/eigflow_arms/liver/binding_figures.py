@@ -11,7 +11,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.patches import Circle
+from matplotlib_venn import venn2
 
 from eigflow_arms.common.figures import save_figure
 from eigflow_arms.liver.clip.sites import REGIONS
@@ -101,21 +101,29 @@ def fig4e(counts: dict, png, pdf, labels=(SET_LABELS["changing"], SET_LABELS["re
     ``counts``: :func:`eigflow_arms.liver.exon_sets.overlap_test` output (a_only, both, b_only,
     neither, odds_ratio, p); ``labels``: names of set a and set b.
     """
-    fig, ax = plt.subplots(figsize=(5.2, 3.8), layout="constrained")
-    circles = ((-0.55, labels[0], _color("changing")), (0.55, labels[1], _color("regulated")))
-    for centre, name, color in circles:
-        ax.add_patch(Circle((centre, 0), 1.0, facecolor=color, edgecolor=color, alpha=0.35, lw=2))
-        ax.text(centre * 1.5, 1.12, name, ha="center", va="bottom", fontsize=10, color=color)
-    for x, key in ((-1.0, "a_only"), (0.0, "both"), (1.0, "b_only")):
-        ax.text(x, 0, f"{counts[key]:,}", ha="center", va="center", fontsize=13)
+    fig, ax = plt.subplots(figsize=(5.2, 4.2), layout="constrained")
+    sizes = (counts["a_only"], counts["b_only"], counts["both"])
+    if counts["a_only"] + counts["both"] > 0 and counts["b_only"] + counts["both"] > 0:
+        # matplotlib-venn: circle and overlap areas proportional to the counts.
+        venn = venn2(subsets=sizes, set_labels=labels,
+                     set_colors=(_color("changing"), _color("regulated")), alpha=0.45, ax=ax)
+        for region, size in zip(("10", "01", "11"), sizes):
+            text = venn.get_label_by_id(region)
+            if text is not None:
+                text.set_text(f"{size:,}")
+                text.set_fontsize(12)
+        for text, key in zip(venn.set_labels, ("changing", "regulated")):
+            if text is not None:
+                text.set_color(_color(key))
+                text.set_fontsize(10)
+    else:  # an empty set has no circle to draw
+        ax.text(0.5, 0.6, f"{labels[0]}: {counts['a_only'] + counts['both']:,}\n"
+                f"{labels[1]}: {counts['b_only'] + counts['both']:,}", ha="center",
+                transform=ax.transAxes)
     universe = counts["a_only"] + counts["both"] + counts["b_only"] + counts["neither"]
-    ax.text(0, -1.3, f"{counts['neither']:,} in neither, of {universe:,} exons quantified in both\n"
-            f"odds ratio {counts['odds_ratio']:.2f}, two-tailed Fisher {_p_text(counts['p'])}",
-            ha="center", va="top", fontsize=9)
-    ax.set_xlim(-1.8, 1.8)
-    ax.set_ylim(-1.9, 1.5)
-    ax.set_aspect("equal")
-    ax.axis("off")
+    ax.set_title(f"{counts['neither']:,} in neither, of {universe:,} exons quantified in both\n"
+                 f"odds ratio {counts['odds_ratio']:.2f}, two-tailed Fisher {_p_text(counts['p'])}",
+                 fontsize=9, y=-0.12)
     save_figure(fig, png, pdf)
 
 

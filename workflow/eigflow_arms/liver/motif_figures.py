@@ -7,13 +7,10 @@ paths (PNG and PDF) and returns nothing. Exon sets take their label and colour f
 from __future__ import annotations
 
 # The parent package has already selected the Agg backend when this module loads.
+import logomaker
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.font_manager import FontProperties
-from matplotlib.patches import PathPatch
-from matplotlib.textpath import TextPath
-from matplotlib.transforms import Affine2D
 
 from eigflow_arms.common.figures import save_figure
 from eigflow_arms.liver.exon_sets import SET_COLORS, SET_LABELS
@@ -26,10 +23,9 @@ from eigflow_arms.liver.motifs.maps import (
 from eigflow_arms.liver.motifs.pssm import information_content
 from eigflow_arms.splicing.sequence import ALPHABET
 
-__all__ = ["fig4a", "fig4c", "figS11"]
+__all__ = ["fig4a", "fig4c", "figS11", "logo"]
 
 LETTER_COLORS = dict(zip(ALPHABET, ["#109648", "#255c99", "#f7b32b", "#d62839"]))
-_FONT = FontProperties(family="DejaVu Sans", weight="bold")
 REGION_LABELS = {"C1_5ss": "5' splice site of C1", "A_3ss": "3' splice site of A",
                  "A_5ss": "5' splice site of A", "C2_3ss": "3' splice site of C2"}
 ALPHA = 0.05
@@ -37,30 +33,34 @@ ALPHA = 0.05
 
 # --- Fig. 4a: sequence logos -----------------------------------------------------------------
 
-def _letter(ax, letter: str, x: float, bottom: float, height: float) -> None:
-    """Draw ``letter`` filling the box [x - 0.45, x + 0.45] x [bottom, bottom + height]."""
-    path = TextPath((0, 0), letter, size=1, prop=_FONT)
-    box = path.get_extents()
-    transform = (Affine2D().translate(-box.x0, -box.y0)
-                 .scale(0.9 / box.width, height / box.height).translate(x - 0.45, bottom))
-    ax.add_patch(PathPatch(transform.transform_path(path), color=LETTER_COLORS[letter], lw=0))
+def logo(ax, heights, start: int = 0, label: str = "", ylabel: str = "bits") -> None:
+    """A sequence logo on ``ax``, drawn by logomaker: one stack of letters per position.
 
-
-def _logo(ax, pssm: np.ndarray, start: int, label: str) -> None:
-    """Information-content logo of ``pssm`` with its first column at x = ``start``."""
-    bits = information_content(pssm)
-    for j, (column, total) in enumerate(zip(pssm, bits)):
-        bottom = 0.0
-        for i in np.argsort(column, kind="stable"):  # the most probable letter on top
-            height = column[i] * total
-            if height > 1e-3:
-                _letter(ax, ALPHABET[i], start + j, bottom, height)
-                bottom += height
-    ax.set_ylim(0, 2)
-    ax.set_ylabel("bits")
+    Parameters
+    ----------
+    heights : (L, 4) array
+        Each letter's height at each position, columns A C G U; negative heights (an
+        attribution logo) are drawn below zero, upside down.
+    start : int
+        x of the first position.
+    """
+    heights = np.asarray(heights, dtype=float)
+    frame = pd.DataFrame(heights, columns=list(ALPHABET), index=np.arange(len(heights)) + start)
+    logomaker.Logo(frame, ax=ax, color_scheme=LETTER_COLORS, font_name="DejaVu Sans",
+                   stack_order="big_on_top", flip_below=True, vpad=0.02, width=0.9)
+    if (heights < 0).any():
+        ax.axhline(0, color="0.3", lw=0.6)
+    ax.set_ylabel(ylabel)
     ax.set_title(label, loc="left", fontsize=10)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
+
+
+def _logo(ax, pssm: np.ndarray, start: int, label: str) -> None:
+    """Information-content logo of ``pssm`` (probabilities) with its first column at x = ``start``."""
+    pssm = np.asarray(pssm, dtype=float)
+    logo(ax, pssm * information_content(pssm)[:, None], start, label)
+    ax.set_ylim(0, 2)
 
 
 def fig4a(query_pssm, target_pssm, match_row, png, pdf, query_label: str = "EIG meta-feature") -> None:
