@@ -1,7 +1,7 @@
 # Paper Fig. 4 and supp. Figs. S11, S12: one rule and one plotting function
 # (eigflow_arms.liver.motif_figures, eigflow_arms.liver.binding_figures) per figure.
 
-LIVER_CATEGORY = "A1CF and the liver (Fig. 4, supp. S11, S12)"
+LIVER_CATEGORY = "The liver and its regulator (Fig. 4, supp. S11, S12)"
 
 
 rule fig4a:
@@ -14,6 +14,7 @@ rule fig4a:
         **figure_outputs("fig4a", LIVER_CATEGORY),
         query="results/liver/liver_motif.meme",
         matches="results/tables/fig4a_tomtom.tsv",
+        regulator="results/tables/fig4a_regulator.tsv",
     params:
         methods=LIVER.get("methods"),
     log:
@@ -26,12 +27,12 @@ rule fig4a:
 
 rule fig4b:
     input:
-        lambda wc: splicing_input("expression"),
+        tpm=lambda wc: splicing_input("expression"),
+        regulator="results/tables/fig4a_regulator.tsv",
     output:
         **figure_outputs("fig4b", LIVER_CATEGORY),
     params:
         tissues=SPLICING.get("tissues"),
-        gene=LIVER.get("rbp"),
         tissue=LIVER.get("tissue"),
     log:
         "results/logs/figures/fig4b.log",
@@ -47,6 +48,7 @@ rule fig4c:
         events=lambda wc: splicing_input("events"),
         liver_sets="results/liver/exon_sets.tsv",
         knockout_sets="results/liver/knockout_sets.tsv",
+        regulator="results/tables/fig4a_regulator.tsv",
     output:
         **figure_outputs("fig4c", LIVER_CATEGORY),
     log:
@@ -69,6 +71,7 @@ rule fig4d:
         events=lambda wc: splicing_input("events"),
         liver_sets="results/liver/exon_sets.tsv",
         knockout_sets="results/liver/knockout_sets.tsv",
+        regulator="results/tables/fig4a_regulator.tsv",
         sites="results/liver/parclip_sites.bed",
     output:
         **figure_outputs("fig4d", LIVER_CATEGORY),
@@ -88,6 +91,7 @@ rule figS12:
         events=lambda wc: splicing_input("events"),
         liver_sets="results/liver/exon_sets.tsv",
         knockout_sets="results/liver/knockout_sets.tsv",
+        regulator="results/tables/fig4a_regulator.tsv",
         sites="results/liver/parclip_sites.bed",
     output:
         **figure_outputs("figS12", LIVER_CATEGORY),
@@ -108,6 +112,7 @@ rule fig4e:
         events=lambda wc: splicing_input("events"),
         liver_sets="results/liver/exon_sets.tsv",
         knockout_sets="results/liver/knockout_sets.tsv",
+        regulator="results/tables/fig4a_regulator.tsv",
     output:
         **figure_outputs("fig4e", LIVER_CATEGORY),
     log:

@@ -2,13 +2,13 @@
 
 On real data the paper can only check a method's features against "known" ones
 (:mod:`eigflow_arms.splicing.known`); the simulation knows which features carry planted signal,
-from the program (:mod:`eigflow_arms.splicing.program`). For a tissue's class of interest
+from the program (:class:`eigflow_arms.splicing.program.Program`). For a tissue's class of interest
 (exons differentially included in that tissue) a feature's tier is
 
 * ``specific``: the density feature of the motif of an RBP that sets the tissue apart
-  (:func:`eigflow_arms.splicing.program.specific_rbps`), in a region where it has an effect;
+  (:meth:`~eigflow_arms.splicing.program.Program.specific_rbps`), in a region where it has an effect;
 * ``differential``: the same for the other RBPs that can make exons change between the
-  tissue and another (:func:`eigflow_arms.splicing.program.differential_rbps`);
+  tissue and another (:meth:`~eigflow_arms.splicing.program.Program.differential_rbps`);
 * ``kmer``: a k-mer feature (k >= 3) in such an RBP's effect region that occurs inside one
   of its motif's instances (it counts the planted sites too);
 * ``basal``: the alternative exon's splice-site scores, which separate alternative from
@@ -24,7 +24,6 @@ import numpy as np
 import pandas as pd
 
 from .features import kmer_in_motif
-from .program import PROGRAM, differential_rbps, specific_rbps
 
 TIERS = ("specific", "differential", "kmer", "basal", "none")
 BASAL_FEATURES = ("A_3ss:score", "A_5ss:score")
@@ -46,13 +45,16 @@ def _claims(row, regulators: list) -> list[tuple[str, str]]:
     return claims
 
 
-def feature_truth(annotation: pd.DataFrame, tissue: str = "hippocampus", min_change: float = 0.3) -> pd.DataFrame:
+def feature_truth(annotation: pd.DataFrame, program, tissue: str = "hippocampus",
+                  min_change: float = 0.3) -> pd.DataFrame:
     """Tier of every feature for the class of exons differentially included in ``tissue``.
 
     Parameters
     ----------
     annotation : DataFrame
         Columns feature, region, kind, key (:func:`eigflow_arms.splicing.features.annotate`).
+    program : Program
+        The planted program (:func:`eigflow_arms.splicing.program.read_program`).
     tissue : str
     min_change : float
         Activity difference that makes an RBP differential or specific (see the program).
@@ -62,10 +64,10 @@ def feature_truth(annotation: pd.DataFrame, tissue: str = "hippocampus", min_cha
     DataFrame with columns feature, rbp (comma-separated, program order; '' when none) and
     tier (one of ``TIERS``), in the annotation's order.
     """
-    specific = set(specific_rbps(tissue, min_change))
-    differential = set(differential_rbps(tissue, min_change))
+    specific = set(program.specific_rbps(tissue, min_change))
+    differential = set(program.differential_rbps(tissue, min_change))
     regulators = [(r, "specific" if r.name in specific else "differential")
-                  for r in PROGRAM if r.name in specific | differential]
+                  for r in program if r.name in specific | differential]
     rows = []
     for row in annotation.itertuples(index=False):
         claims = _claims(row, regulators)
@@ -75,7 +77,7 @@ def feature_truth(annotation: pd.DataFrame, tissue: str = "hippocampus", min_cha
     return pd.DataFrame(rows, columns=["feature", "rbp", "tier"])
 
 
-def meta_truth(feature_truth_table: pd.DataFrame, meta_table: pd.DataFrame) -> pd.DataFrame:
+def meta_truth(feature_truth_table: pd.DataFrame, meta_table: pd.DataFrame, program) -> pd.DataFrame:
     """Truth per meta-feature: planted signal when any member's tier is not ``none``.
 
     Returns
@@ -89,7 +91,7 @@ def meta_truth(feature_truth_table: pd.DataFrame, meta_table: pd.DataFrame) -> p
     if missing.any():
         raise ValueError(f"feature {table.feature[missing].iloc[0]!r} of the meta-feature table has no "
                          f"truth; build both tables from the same annotation")
-    order = {name: i for i, name in enumerate(r.name for r in PROGRAM)}
+    order = {name: i for i, name in enumerate(program.names())}
 
     def summarise(group: pd.DataFrame) -> pd.Series:
         tiers = sorted(set(group.tier) - {"none"}, key=TIERS.index)
