@@ -31,6 +31,7 @@ import pysam
 from eigflow_arms.common import io
 from eigflow_arms.splicing import events as ev
 from eigflow_arms.splicing import sequence as sq
+from eigflow_arms.splicing.features import motif_instances
 
 __all__ = ["simulate_parclip"]
 
@@ -91,6 +92,11 @@ def simulate_parclip(genome_fasta, events: pd.DataFrame, planted_sites_tsv, out_
            duplicate_rate, read_length)
     rng = np.random.default_rng(seed)
     motif = rbp.motif
+    if any("U" not in instance for instance in motif_instances(motif)):
+        # 4-thiouridine crosslinks at a U: a site without one leaves no transition to call.
+        raise ValueError(f"{rbp.name}'s motif {motif} has instances without a U, which PAR-CLIP "
+                         f"cannot crosslink; give the program's liver regulator a motif whose every "
+                         f"instance holds a U")
     planted = pd.read_csv(planted_sites_tsv, sep="\t", dtype={"event_id": str, "chrom": str})
     planted = planted[planted.rbp == rbp.name]
     with pysam.FastaFile(str(genome_fasta)) as fasta:
