@@ -17,6 +17,7 @@ rule fig4a:
         regulator="results/tables/fig4a_regulator.tsv",
     params:
         methods=LIVER.get("methods"),
+        rbp=LIVER.get("rbp"),
     log:
         "results/logs/figures/fig4a.log",
     conda:

@@ -18,7 +18,7 @@ meme.write_meme(snakemake.output.query, {chosen: query})
 io.write_tsv(snakemake.output.table, candidates)
 io.write_tsv(snakemake.output.matches, matches)
 found = regulator.regulator(matches, collection, meme.alternate_names(snakemake.input.collection),
-                            snakemake.input.collection)
+                            snakemake.input.collection, chosen=p.rbp)
 io.write_tsv(snakemake.output.regulator, regulator.regulator_table(found))
 figures.fig4a(query, collection[matches.target.iloc[0]], matches.iloc[0], snakemake.output.png,
               snakemake.output.pdf, query_label=chosen)

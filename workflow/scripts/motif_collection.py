@@ -12,7 +12,8 @@ p = snakemake.params
 if p.simulated:
     # A simulated liver's regulator is the program's: without its motif Tomtom cannot name it.
     rbp = read_program(snakemake.input.program, p.tissues).regulator(p.tissue).name
-    regulator.check_in_collection(rbp, meme.alternate_names(source), source, snakemake.input.program)
+    regulator.check_in_collection(rbp, meme.alternate_names(source), source,
+                                  f"the program {snakemake.input.program}")
 log.info("%s: %d motifs, each %s columns wide", source, len(motifs),
          "/".join(sorted({str(len(m)) for m in motifs.values()}, key=int)))
 with io.atomic_path(snakemake.output[0]) as tmp:

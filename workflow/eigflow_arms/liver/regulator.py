@@ -6,7 +6,9 @@ S12a), its knockout and PAR-CLIP. Here that RBP is whatever Tomtom names first
 (``fig4a_tomtom.tsv``), so a program with another liver regulator needs no code change:
 
 * ``rbp``: the matched motif's alternate name in the collection (its protein, as a
-  CISBP-RNA export spells it), else its identifier; the gene fig4b looks up;
+  CISBP-RNA export spells it), else its identifier; the gene fig4b looks up. Config
+  ``liver.rbp`` may name it instead (real data whose knockout and PAR-CLIP target one RBP):
+  then its motif in the collection stands in for the match;
 * ``kmers``: the k-mers (k = ``MAP_K``) of the matched motif's core, the positions where one
   letter has probability >= ``CORE_PROBABILITY``. A1CF's RNAcompete motif WUAAUUR has the
   core UAAUU, whose 3-mers are the paper's UAA, AAU and AUU; the degenerate ends (W, R) add
@@ -50,17 +52,24 @@ def core_kmers(pssm: np.ndarray, k: int = MAP_K, min_probability: float = CORE_P
     return tuple(dict.fromkeys(windows))
 
 
-def regulator(matches: pd.DataFrame, collection: dict, names: dict, source) -> Regulator:
+def regulator(matches: pd.DataFrame, collection: dict, names: dict, source, chosen=None) -> Regulator:
     """The regulator of the best Tomtom match (``matches``' first row) in ``collection``
-    (identifier -> PSSM, from ``source``), named by ``names`` (identifier -> alternate name)."""
-    target = matches.target.iloc[0]
+    (identifier -> PSSM, from ``source``), named by ``names`` (identifier -> alternate name);
+    or, when ``chosen`` names an RBP, of its first motif in the collection (by identifier or
+    alternate name)."""
+    target = matches.target.iloc[0] if chosen is None else _motif_of(chosen, names, source)
     kmers = core_kmers(collection[target])
     if not kmers:
         raise ValueError(f"{source}: motif {target!r}, Tomtom's best match to the liver motif, has no "
                          f"{MAP_K} consecutive positions with a letter of probability >= "
                          f"{CORE_PROBABILITY}, so it gives no k-mers for the motif maps; sharpen its "
                          f"matrix or remove it from the collection")
-    return Regulator(names.get(target) or target, target, kmers)
+    return Regulator(chosen or names.get(target) or target, target, kmers)
+
+
+def _motif_of(rbp: str, names: dict, source) -> str:
+    check_in_collection(rbp, names, source, "config liver.rbp")
+    return next(i for i, name in names.items() if rbp in (i, name))
 
 
 def regulator_table(found: Regulator) -> pd.DataFrame:
@@ -73,10 +82,11 @@ def read_regulator(path) -> Regulator:
     return Regulator(row.rbp, row.motif_id, tuple(row.kmers.split(",")))
 
 
-def check_in_collection(rbp: str, names: dict, source, program_path) -> None:
-    """Refuse a collection in which the program's regulator ``rbp`` has no motif (by
-    identifier or alternate name): Tomtom could then never name it, whatever EIG finds."""
+def check_in_collection(rbp: str, names: dict, source, named_by) -> None:
+    """Refuse a collection in which the regulator ``rbp`` (of the program, or config, that
+    ``named_by`` says) has no motif, by identifier or alternate name: Tomtom could then
+    never name it, whatever EIG finds."""
     if rbp not in set(names) | set(names.values()):
-        raise ValueError(f"{source}: no motif for {rbp!r}, the liver regulator of the program "
-                         f"{program_path}; add a 'MOTIF {rbp} {rbp}' entry (its letter-probability "
-                         f"matrix) to the collection, or point liver.motifs at one that has it")
+        raise ValueError(f"{source}: no motif for {rbp!r}, the liver regulator of {named_by}; add a "
+                         f"'MOTIF {rbp} {rbp}' entry (its letter-probability matrix) to the "
+                         f"collection, or point liver.motifs at one that has it")
