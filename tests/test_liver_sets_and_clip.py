@@ -2,6 +2,7 @@
 import filecmp
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -11,22 +12,28 @@ from eigflow_arms.liver import binding_figures as liver_binding
 from eigflow_arms.liver import exon_sets, knockout
 from eigflow_arms.liver.clip import simulate as clip_simulate
 from eigflow_arms.liver.clip import sites as cl
+from eigflow_arms.liver.regulator import Regulator
 from eigflow_arms.splicing import events as ev
-from eigflow_arms.splicing import expression, majiq, program, simulate
+from eigflow_arms.splicing import expression, majiq, simulate
+from eigflow_arms.splicing.program import read_program
 from scipy.stats import fisher_exact
 
-TISSUES = program.TISSUES
+PROGRAM = read_program(Path(__file__).resolve().parents[1] / "resources" / "program.tsv")
+TISSUES = PROGRAM.tissues
+A1CF = PROGRAM.rbp("A1CF")
+A1CF_KMERS = ("AAU", "UAA", "AUU")   # paper Fig. 4c
+FOUND = Regulator("A1CF", "A1CF", A1CF_KMERS)
 
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     """A tiny simulation with its knockout and PAR-CLIP BAM, and the sets and sites of each."""
     root = tmp_path_factory.mktemp("liver")
-    paths = simulate.simulate(root / "sim", 150, 150, seed=0)
+    paths = simulate.simulate(root / "sim", 150, 150, seed=0, program=PROGRAM)
     events = ev.read_events(paths["events"])
-    ko_paths = knockout.simulate_knockout(root / "sim", root / "ko", seed=1)
+    ko_paths = knockout.simulate_knockout(root / "sim", root / "ko", seed=1, program=PROGRAM)
     truth = clip_simulate.simulate_parclip(paths["genome"], events, paths["planted_sites"],
-                                           root / "clip" / "parclip.bam", seed=2)
+                                           root / "clip" / "parclip.bam", seed=2, rbp=A1CF)
     planted = pd.read_csv(paths["planted_sites"], sep="\t")
     a1cf = events.event_id.isin(planted.event_id[planted.rbp == "A1CF"]).to_numpy()
     return {"root": root, "paths": paths, "events": events, "ko": ko_paths, "truth": truth,
@@ -157,9 +164,9 @@ def test_knockout_regulated_exons_carry_planted_a1cf_sites(run):
 
 
 def test_simulate_knockout_same_seed_same_bytes(run, tmp_path):
-    again = knockout.simulate_knockout(run["root"] / "sim", tmp_path / "ko", seed=1)
+    again = knockout.simulate_knockout(run["root"] / "sim", tmp_path / "ko", seed=1, program=PROGRAM)
     assert filecmp.cmp(again["deltapsi"], run["ko"]["deltapsi"], shallow=False)
-    other = knockout.simulate_knockout(run["root"] / "sim", tmp_path / "other", seed=2)
+    other = knockout.simulate_knockout(run["root"] / "sim", tmp_path / "other", seed=2, program=PROGRAM)
     assert not filecmp.cmp(other["deltapsi"], run["ko"]["deltapsi"], shallow=False)
 
 
@@ -289,7 +296,7 @@ def test_simulated_bam_is_sorted_indexed_with_true_md_tags(run):
 def test_same_seed_same_bam(run, tmp_path):
     events, paths = run["events"], run["paths"]
     again = tmp_path / "a.bam"
-    clip_simulate.simulate_parclip(paths["genome"], events, paths["planted_sites"], again, seed=2)
+    clip_simulate.simulate_parclip(paths["genome"], events, paths["planted_sites"], again, seed=2, rbp=A1CF)
     assert filecmp.cmp(again, run["bam"], shallow=False)
 
 
@@ -478,14 +485,14 @@ def test_motif_enrichment_refuses_sites_the_fasta_does_not_hold(tmp_path):
     (tmp_path / "genome.fa").write_text(">chr1\n" + "".join(rng.choice(list("ACGT"), 3000)) + "\n")
     pysam.faidx(str(tmp_path / "genome.fa"))
     sites = pd.DataFrame({"chrom": "chr1", "pos0": [1000, 1500, 2000], "strand": "+", "tags": 2})
-    assert cl.motif_enrichment_at_sites(tmp_path / "genome.fa", sites).n.iloc[0] == 3
+    assert cl.motif_enrichment_at_sites(tmp_path / "genome.fa", sites, A1CF_KMERS).n.iloc[0] == 3
     with pytest.raises(cl.ClipError, match=r"genome\.fa: field sequence names: matched 0 of 3 crosslink "
                                            r"sites .*say '1', the FASTA says 'chr1'; rename"):
-        cl.motif_enrichment_at_sites(tmp_path / "genome.fa", sites.assign(chrom="1"))
+        cl.motif_enrichment_at_sites(tmp_path / "genome.fa", sites.assign(chrom="1"), A1CF_KMERS)
     # Right names, wrong assembly: every site's window runs off the chromosome.
     with pytest.raises(cl.ClipError, match=r"field pos0 of the sites: matched 0 of 3 crosslink sites whose "
                                            r"350-nt flanks fit"):
-        cl.motif_enrichment_at_sites(tmp_path / "genome.fa", sites.assign(pos0=sites.pos0 + 5000))
+        cl.motif_enrichment_at_sites(tmp_path / "genome.fa", sites.assign(pos0=sites.pos0 + 5000), A1CF_KMERS)
 
 
 def test_fisher_by_region_on_a_constructed_table():
@@ -513,7 +520,7 @@ def test_binding_and_overlap_on_the_simulation(run):
 
 
 def test_motifs_are_enriched_at_crosslink_sites(run):
-    enrichment = cl.motif_enrichment_at_sites(run["paths"]["genome"], run["sites"], seed=0)
+    enrichment = cl.motif_enrichment_at_sites(run["paths"]["genome"], run["sites"], A1CF_KMERS, seed=0)
     centre = enrichment.set_index("offset").loc[0]
     assert centre.n == len(run["sites"])
     assert centre.sites > centre.background + 0.3
@@ -533,10 +540,10 @@ def test_figures_write_png_and_pdf(run, tmp_path):
     tags = pd.concat([pd.DataFrame({"set": name, "splice_site": site, "position": np.arange(-30, 10),
                                     "mean_tags": np.linspace(0, 1, 40)})
                       for name in sets for site in ("3ss", "5ss")])
-    for name, draw in (("fig4b", lambda png, pdf: liver_binding.fig4b(tpm, png, pdf)),
-                       ("fig4d", lambda png, pdf: liver_binding.fig4d(tests, png, pdf)),
-                       ("fig4e", lambda png, pdf: liver_binding.fig4e(counts, png, pdf)),
-                       ("figS12", lambda png, pdf: liver_binding.figS12(enrichment, tags, png, pdf))):
+    for name, draw in (("fig4b", lambda png, pdf: liver_binding.fig4b(tpm, png, pdf, gene="A1CF")),
+                       ("fig4d", lambda png, pdf: liver_binding.fig4d(tests, "A1CF", png, pdf)),
+                       ("fig4e", lambda png, pdf: liver_binding.fig4e(counts, "A1CF", png, pdf)),
+                       ("figS12", lambda png, pdf: liver_binding.figS12(enrichment, tags, FOUND, png, pdf))):
         png, pdf = tmp_path / f"{name}.png", tmp_path / f"{name}.pdf"
         draw(png, pdf)
         assert png.stat().st_size > 1000 and pdf.stat().st_size > 1000

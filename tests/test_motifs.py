@@ -24,11 +24,24 @@ from eigflow_arms.liver.motifs.pssm import (
     pssm_from_kmers,
 )
 from eigflow_arms.liver.motifs.tomtom import MATCH_COLUMNS, match
-from eigflow_arms.splicing import program
-from eigflow_arms.splicing.features import feature_annotation, motif_instances
+from eigflow_arms.liver.regulator import (
+    Regulator,
+    check_in_collection,
+    core_kmers,
+    regulator,
+)
+from eigflow_arms.splicing.features import (
+    feature_annotation,
+    known_motifs,
+    motif_instances,
+)
 from eigflow_arms.splicing.metafeatures import family_groups
+from eigflow_arms.splicing.program import read_program
 from eigflow_arms.splicing.sequence import reverse_complement
 from scipy.stats import fisher_exact
+
+PROGRAM = read_program(Path(__file__).resolve().parents[1] / "resources" / "program.tsv")
+A1CF_KMERS = ("AAU", "UAA", "AUU")   # paper Fig. 4c
 
 RESOURCES = Path(__file__).resolve().parents[1] / "resources" / "motifs"
 COLLECTION = RESOURCES / "rbp_consensus.meme"
@@ -126,7 +139,7 @@ def test_align_kmers_assembles_a_known_contig():
 
 
 def test_pssm_is_deterministic_and_a_distribution():
-    kmers = _kmers_of_motif(program.rbp("A1CF").motif)
+    kmers = _kmers_of_motif(PROGRAM.rbp("A1CF").motif)
     weights = np.arange(1, len(kmers) + 1, dtype=float)
     order = np.random.default_rng(3).permutation(len(kmers))
     a = pssm_from_kmers(kmers, weights)
@@ -137,7 +150,7 @@ def test_pssm_is_deterministic_and_a_distribution():
 
 
 def test_pssm_of_a1cf_kmers_is_au_rich_and_holds_aauu():
-    kmers = _kmers_of_motif(program.rbp("A1CF").motif)
+    kmers = _kmers_of_motif(PROGRAM.rbp("A1CF").motif)
     assert {"AAU", "UAA", "AUU", "AAUU"} <= set(kmers)
     pssm = pssm_from_kmers(kmers)
     assert "AAUU" in consensus(pssm) and "UAA" in consensus(pssm)
@@ -200,8 +213,9 @@ def test_reverse_complement_of_a_motif_is_not_a_match():
 
 
 def _a1cf_family_meta_table() -> pd.DataFrame:
-    annotation = feature_annotation()
-    family = family_groups(annotation)
+    known = known_motifs(PROGRAM)
+    annotation = feature_annotation(known)
+    family = family_groups(annotation, known)
     meta = annotation.feature.copy()
     meta[family.index] = family.to_numpy()
     return pd.DataFrame({"feature": annotation.feature, "meta_feature": meta})
@@ -214,7 +228,7 @@ def test_a1cf_kmer_meta_feature_matches_a1cf_first(meta_feature):
     collection = read_meme(COLLECTION)
     kmers = kmers_of(_a1cf_family_meta_table(), meta_feature)
     sizes = (3, 4) if meta_feature.startswith("I2_5") else (3,)
-    assert set(kmers) == set(_kmers_of_motif(program.rbp("A1CF").motif, sizes))
+    assert set(kmers) == set(_kmers_of_motif(PROGRAM.rbp("A1CF").motif, sizes))
     best = match(pssm_from_kmers(kmers), collection, n=2)
     assert best.target.iloc[0] == "A1CF" and best.q.iloc[0] < 0.05
     assert best.p.iloc[0] * 20 < best.p.iloc[1]
@@ -236,7 +250,7 @@ def test_a1cf_match_survives_attribution_weights():
 
 def test_motif_positions_coverage_and_map_on_known_sequences():
     seqs = ["AAUGGG", "GUAAUC", "NAAUNN"]
-    hits = maps.motif_positions_matrix(seqs)
+    hits = maps.motif_positions_matrix(seqs, A1CF_KMERS)
     expected = np.zeros((3, 6), dtype=bool)
     expected[0, 0] = True                  # AAU
     expected[1, [1, 2]] = True             # UAA, AAU
@@ -330,30 +344,57 @@ def test_map_tables_find_a_planted_position():
     rng = np.random.default_rng(4)
     windows = {"A_5ss": _planted_windows(rng, 30, 250) + ["".join(rng.choice(list("CG"), 350)) for _ in range(40)]}
     sets = {"regulated": np.arange(70) < 30, "non_regulated": np.arange(70) >= 30}
-    table, tests = maps.map_tables(windows, sets, [("regulated", "non_regulated")])
+    table, tests = maps.map_tables(windows, sets, [("regulated", "non_regulated")], A1CF_KMERS)
     reg = table[table["set"] == "regulated"].set_index("position")
     assert reg.frequency[200] == 1.0 and reg.frequency.drop(200).max() == 0.0   # 250 - 50 exonic
     assert reg.smoothed[200] == pytest.approx(1 / 20)
     p = tests.set_index("position").p
     assert p[200] < 1e-10 and p.loc[181:200].max() < 1e-10 and p[201] == 1.0 and p[180] == 1.0
     with pytest.raises(KeyError, match="not among the exon sets"):
-        maps.map_tables(windows, sets, [("regulated", "absent")])
+        maps.map_tables(windows, sets, [("regulated", "absent")], A1CF_KMERS)
 
 
 # --------------------------------------------------------------------------- figures
 
 def test_figures_write_png_and_pdf(tmp_path):
     collection = read_meme(COLLECTION)
-    query = pssm_from_kmers(_kmers_of_motif(program.rbp("A1CF").motif))
+    query = pssm_from_kmers(_kmers_of_motif(PROGRAM.rbp("A1CF").motif))
     row = match(query, collection, n=1).iloc[0]
     fig4a(query, collection[row.target], row, tmp_path / "4a.png", tmp_path / "4a.pdf")
     rng = np.random.default_rng(5)
     names = {name for _, sets, _ in maps.FIG4C_PANELS + maps.FIGS11_PANELS for name in sets}
     windows = {w: _planted_windows(rng, 60, 220) for w in ("A_3ss", "A_5ss")}
     sets = {name: rng.random(60) < 0.5 for name in sorted(names)}
-    table, tests = maps.map_tables(windows, sets, maps.comparisons(maps.FIG4C_PANELS + maps.FIGS11_PANELS))
-    fig4c(table, tests, tmp_path / "4c.png", tmp_path / "4c.pdf")
-    figS11(table, tests, tmp_path / "S11.png", tmp_path / "S11.pdf")
+    table, tests = maps.map_tables(windows, sets, maps.comparisons(maps.FIG4C_PANELS + maps.FIGS11_PANELS),
+                                   A1CF_KMERS)
+    found = Regulator("A1CF", "A1CF", A1CF_KMERS)
+    fig4c(table, tests, found, tmp_path / "4c.png", tmp_path / "4c.pdf")
+    figS11(table, tests, found, tmp_path / "S11.png", tmp_path / "S11.pdf")
     for stem in ("4a", "4c", "S11"):
         for suffix in (".png", ".pdf"):
             assert (tmp_path / f"{stem}{suffix}").stat().st_size > 1000
+
+
+# --------------------------------------------------------------------------- the regulator
+
+def test_regulator_is_the_best_match_with_the_core_kmers_of_its_motif():
+    """A1CF's collection motif WUAAUUR gives the paper's 3-mers AAU/UAA/AUU: its degenerate
+    ends (W, R) take part in none."""
+    collection = read_meme(COLLECTION)
+    names = alternate_names(COLLECTION)
+    query = pssm_from_kmers(_kmers_of_motif(PROGRAM.rbp("A1CF").motif))
+    found = regulator(match(query, collection, n=None), collection, names, COLLECTION)
+    assert found.rbp == "A1CF" and found.motif_id == "A1CF"
+    assert sorted(found.kmers) == sorted(A1CF_KMERS)
+    rbfox = regulator(pd.DataFrame({"target": ["RBFOX"]}), collection, names, COLLECTION)
+    assert rbfox.rbp == "RBFOX1/RBFOX2"                         # the alternate name, as CISBP spells it
+    assert core_kmers(consensus_matrix("UUUUUU")) == ("UUU",)
+    with pytest.raises(ValueError, match="no 3 consecutive positions"):
+        regulator(pd.DataFrame({"target": ["NOVA"]}), collection, names, COLLECTION)   # YCAY
+
+
+def test_collection_without_the_programs_regulator_is_refused():
+    names = alternate_names(COLLECTION)
+    check_in_collection("A1CF", names, COLLECTION, "program.tsv")
+    with pytest.raises(ValueError, match=r"no motif for 'LIVR1'.*add a 'MOTIF LIVR1 LIVR1'"):
+        check_in_collection("LIVR1", names, COLLECTION, "program.tsv")

@@ -60,7 +60,7 @@ def test_captions_are_filled_from_the_runs_config(report):
     assert f"at most {mnist['max_train']} training images" in html
     n = splicing["simulate"]
     assert f"{n['n_cassette']} cassette and {n['n_constitutive']} constitutive exons" in html
-    assert "a simulated A1CF knockout" in html
+    assert "a simulated knockout of the liver regulator of the program" in html
     assert "This report holds the arms this run made (mnist, splicing, liver)" in html
     assert "This report holds the MNIST arm" not in html
     assert not re.search(r"\{\{|\{%", html), "unrendered Jinja in a caption"

@@ -1,5 +1,7 @@
 """Features, meta-features, known features and ground truth of the splicing arm, on
 constructed genomes and events with known answers."""
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pysam
@@ -17,6 +19,7 @@ from eigflow_arms.splicing.events import (
     EventTableError,
     event_sequences,
 )
+from eigflow_arms.splicing.program import read_program
 from eigflow_arms.splicing.sequence import (
     FIVE_SS,
     count_motif,
@@ -26,6 +29,9 @@ from eigflow_arms.splicing.sequence import (
 )
 from scipy.stats import hypergeom
 from sklearn.metrics import average_precision_score
+
+PROGRAM = read_program(Path(__file__).resolve().parents[1] / "resources" / "program.tsv")
+KNOWN = F.known_motifs(PROGRAM)
 
 # A hand-built alternative exon: five RBFOX sites, ending in the consensus 5' splice site
 # AAG|GUAAGU together with the start of the downstream intron.
@@ -90,7 +96,7 @@ def hand_built(tmp_path):
     genome.add("plus", pieces, "chr1", "+")
     genome.add("minus", pieces, "chr2", "-")
     path, events = genome.write(tmp_path)
-    matrix, annotation = F.extract_features(path, events)
+    matrix, annotation = F.extract_features(path, events, KNOWN)
     return pd.DataFrame(matrix, columns=annotation.feature, index=events.event_id), annotation
 
 
@@ -106,24 +112,23 @@ def random_events(tmp_path):
     path, events = genome.write(tmp_path)
     with pysam.FastaFile(str(path)) as fasta:
         regions = [r for _, r in event_sequences(fasta, events)]
-    matrix, annotation = F.extract_features(path, events)
+    matrix, annotation = F.extract_features(path, events, KNOWN)
     return pd.DataFrame(matrix, columns=annotation.feature), annotation, regions, events, path
 
 
 # --------------------------------------------------------------------------- features
 
 def test_known_motifs_hold_the_program_and_decoys():
-    from eigflow_arms.splicing.program import PROGRAM
-    table = {m.name: m.motif for m in F.KNOWN_MOTIFS}
+    table = {m.name: m.motif for m in KNOWN}
     assert all(table[r.name] == r.motif for r in PROGRAM)
     decoys = set(table) - {r.name for r in PROGRAM}
-    assert 6 <= len(decoys) <= 8 and all(m.source for m in F.KNOWN_MOTIFS)
+    assert 6 <= len(decoys) <= 8 and all(m.source for m in KNOWN)
     assert F.motif_instances("YCAY") == ("CCAC", "CCAU", "UCAC", "UCAU")
 
 
 def test_feature_count_and_names(hand_built):
     frame, annotation = hand_built
-    per_region = 2 + 4 + 16 + 64 + len(F.KNOWN_MOTIFS)
+    per_region = 2 + 4 + 16 + 64 + len(KNOWN)
     assert len(annotation) == 7 * per_region + 2 * 256 + len(SITES) + 2 == frame.shape[1] == 1246
     assert annotation.feature.is_unique
     assert set(annotation.kind) == {"length", "gc", "kmer", "motif", "splice_site", "frame"}
@@ -165,7 +170,7 @@ def test_kmer_frequencies_sum_to_one_and_match_the_counter(random_events):
 def test_motif_densities_match_the_regex_counter(random_events):
     frame, _, regions, _, _ = random_events
     for region in REGIONS:
-        for motif in F.KNOWN_MOTIFS:
+        for motif in KNOWN:
             expected = [count_motif(r[region], motif.motif) / len(r[region]) * 100 for r in regions]
             np.testing.assert_allclose(frame[f"{region}:motif:{motif.name}"], expected, rtol=1e-5)
 
@@ -176,7 +181,7 @@ def test_missing_chromosome_names_it_and_the_fix(tmp_path):
     path, events = genome.write(tmp_path)
     events.loc[0, "chrom"] = "chrX"
     with pytest.raises(EventTableError, match=r"chrX.*rename the chrom column"):
-        F.extract_features(path, events)
+        F.extract_features(path, events, KNOWN)
 
 
 def test_missing_index_names_the_file_and_the_fix(tmp_path):
@@ -184,7 +189,7 @@ def test_missing_index_names_the_file_and_the_fix(tmp_path):
     genome.add("e", transcript(np.random.default_rng(0)))
     path, events = genome.write(tmp_path, index=False)
     with pytest.raises(EventTableError, match=r"genome\.fa\.fai.*samtools faidx"):
-        F.extract_features(path, events)
+        F.extract_features(path, events, KNOWN)
     assert not (tmp_path / "genome.fa.fai").exists()
 
 
@@ -195,7 +200,7 @@ def test_n_in_a_splice_site_names_feature_and_event(tmp_path):
     genome.add("gap", pieces)
     path, events = genome.write(tmp_path)
     with pytest.raises(F.FeatureMatrixError, match=r"'A_5ss:score'.*'gap'.*impute"):
-        F.extract_features(path, events)
+        F.extract_features(path, events, KNOWN)
 
 
 # --------------------------------------------------------------------------- real matrices
@@ -208,7 +213,7 @@ def test_read_feature_matrix_reorders_and_annotates(random_events, tmp_path):
     table = pd.concat([table, table.iloc[[0]].assign(event_id="extra")]).iloc[::-1]
     path = tmp_path / "features.tsv"
     write_tsv(path, table)
-    matrix, inferred = F.read_feature_matrix(path, events)
+    matrix, inferred = F.read_feature_matrix(path, events, KNOWN)
     np.testing.assert_allclose(matrix[:, :5], frame.iloc[:, :5].to_numpy(), rtol=1e-5)
     np.testing.assert_array_equal(matrix[:, 5], np.arange(len(events)))
     assert inferred.kind.tolist() == annotation.kind[:5].tolist() + ["other"]
@@ -223,10 +228,10 @@ def test_read_feature_matrix_errors_name_file_column_event(random_events, tmp_pa
     path = tmp_path / "bad.tsv"
     write_tsv(path, table)
     with pytest.raises(F.FeatureMatrixError, match=rf"bad\.tsv.*{table.columns[2]}.*'e2'.*impute"):
-        F.read_feature_matrix(path, events)
+        F.read_feature_matrix(path, events, KNOWN)
     write_tsv(path, table.iloc[1:])
     with pytest.raises(F.FeatureMatrixError, match=r"bad\.tsv.*'e0'"):
-        F.read_feature_matrix(path, events)
+        F.read_feature_matrix(path, events, KNOWN)
 
 
 def test_scale_features_percentiles_clip_and_constants():
@@ -244,9 +249,9 @@ def test_scale_features_percentiles_clip_and_constants():
 # --------------------------------------------------------------------------- meta-features
 
 def test_family_rule_groups_a_motif_with_its_kmers():
-    annotation = F.feature_annotation()
+    annotation = F.feature_annotation(KNOWN)
     matrix = np.random.default_rng(0).random((200, len(annotation)), dtype=np.float32)
-    table = M.meta_features(matrix, annotation).set_index("feature").meta_feature
+    table = M.meta_features(matrix, annotation, KNOWN).set_index("feature").meta_feature
     for member in ["I2_5:motif:A1CF", "I2_5:kmer:UAA", "I2_5:kmer:AAU", "I2_5:kmer:AUU",
                    "I2_5:kmer:UUA", "I2_5:kmer:AAUU"]:
         assert table[member] == "I2_5:family:A1CF"
@@ -261,7 +266,7 @@ def test_correlation_rule_merges_correlated_features_only():
     x, z = rng.normal(size=(2, 300))
     matrix = np.column_stack([x, 2 * x + 1, z, np.ones(300), -x + 0.01 * rng.normal(size=300)])
     annotation = F.annotate(["x", "y", "z", "c", "w"])
-    table = M.meta_features(matrix, annotation)
+    table = M.meta_features(matrix, annotation, KNOWN)
     assert table.meta_feature.tolist() == ["y+2", "y+2", "z", "c", "y+2"]
     assert M.describe(table) == {"features": 5, "meta_features": 3, "families": 0,
                                  "correlation_groups": 1, "singletons": 2}
@@ -298,7 +303,7 @@ def test_scaled_threshold():
 # --------------------------------------------------------------------------- truth
 
 def test_truth_tiers_of_named_features():
-    truth = T.feature_truth(F.feature_annotation()).set_index("feature")
+    truth = T.feature_truth(F.feature_annotation(KNOWN), PROGRAM).set_index("feature")
     expected = {
         "I2_5:motif:NOVA": ("specific", "NOVA"), "I1_3:motif:PTBP1": ("specific", "PTBP1"),
         "I2_5:motif:MBNL": ("differential", "MBNL"), "I2_5:motif:A1CF": ("differential", "A1CF"),
@@ -319,7 +324,7 @@ def test_meta_truth_marks_groups_with_any_planted_member():
     ft = pd.DataFrame({"feature": ["a", "b", "c", "d"], "rbp": ["NOVA", "", "", "A1CF"],
                        "tier": ["specific", "none", "none", "kmer"]})
     meta = pd.DataFrame({"feature": ["a", "b", "c", "d"], "meta_feature": ["g1", "g1", "g2", "g3"]})
-    table = T.meta_truth(ft, meta)
+    table = T.meta_truth(ft, meta, PROGRAM)
     assert table.meta_feature.tolist() == ["g1", "g2", "g3"]
     assert table.truth.tolist() == [True, False, True]
     assert table.tiers.tolist() == ["specific", "", "kmer"] and table.rbps.tolist() == ["NOVA", "", "A1CF"]
@@ -335,16 +340,16 @@ def test_shared_kmers_are_counted_apart_on_a_constructed_annotation():
              "I2_5:kmer:GCG", "C1:length"]         # in no motif
     annotation = F.annotate(names)
     decoy = (F.KnownMotif("D", "CUAAUG", ""),)
-    program_motifs = tuple(m for m in F.KNOWN_MOTIFS if m not in F.DECOY_MOTIFS)
-    truth = T.feature_truth(annotation, motifs=program_motifs + decoy).set_index("feature")
+    program_motifs = tuple(m for m in KNOWN if m not in F.DECOY_MOTIFS)
+    truth = T.feature_truth(annotation, PROGRAM, motifs=program_motifs + decoy).set_index("feature")
     assert truth.tier.tolist() == ["none", "shared", "differential", "kmer", "shared", "none", "none"]
     assert truth.loc["I1_3:kmer:GUG", "rbp"] == "ESRP1" and truth.loc["I1_3:kmer:GUG", "shared_with"] == "CELF"
     assert truth.loc["I2_5:kmer:UAAU", "shared_with"] == "D"
     # Without the decoy, A1CF's k-mer is its own again.
-    assert T.feature_truth(annotation, motifs=program_motifs).tier.tolist()[4] == "kmer"
+    assert T.feature_truth(annotation, PROGRAM, motifs=program_motifs).tier.tolist()[4] == "kmer"
     meta = pd.DataFrame({"feature": names, "meta_feature": ["celf", "celf", "esrp1", "esrp1", "a1cf",
                                                              "other", "other"]})
-    table = T.meta_truth(truth.reset_index(), meta)
+    table = T.meta_truth(truth.reset_index(), meta, PROGRAM)
     assert table.meta_feature.tolist() == ["celf", "esrp1", "a1cf", "other"]
     assert table.truth.tolist() == [False, True, False, False]
     assert table.shared.tolist() == [True, False, True, False]

@@ -9,18 +9,20 @@ import pandas as pd
 import pysam
 import pytest
 from eigflow_arms.splicing import events as ev
-from eigflow_arms.splicing import expression, majiq, program, simulate
+from eigflow_arms.splicing import expression, majiq, simulate
 from eigflow_arms.splicing import sequence as sq
+from eigflow_arms.splicing.program import BASAL, read_program
 from scipy.special import logit
 
-TISSUES = program.TISSUES
+PROGRAM = read_program(Path(__file__).resolve().parents[1] / "resources" / "program.tsv")
+TISSUES = PROGRAM.tissues
 
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     """One small simulation: its paths, event table, regions (event_id -> REGIONS and SITES)
     read back from the FASTA, true PSI and planted sites."""
-    paths = simulate.simulate(tmp_path_factory.mktemp("sim"), 150, 150, seed=0)
+    paths = simulate.simulate(tmp_path_factory.mktemp("sim"), 150, 150, seed=0, program=PROGRAM)
     events = ev.read_events(paths["events"])
     with pysam.FastaFile(str(paths["genome"])) as fasta:
         regions = dict(ev.event_sequences(fasta, events))
@@ -79,9 +81,9 @@ def test_planted_sites_are_in_the_fasta_where_recorded(run):
             assert ev.oriented(genomic, site.strand) == site.instance
             region = regions[site.event_id][site.region]
             assert region[site.offset:site.offset + len(site.instance)] == site.instance
-            assert sq.count_motif(site.instance, program.rbp(site.rbp).motif) >= 1
+            assert sq.count_motif(site.instance, PROGRAM.rbp(site.rbp).motif) >= 1
     constitutive = set(events.event_id[events.event_type.eq("constitutive")])
-    everywhere = {r.name for r in program.PROGRAM if r.everywhere}
+    everywhere = {r.name for r in PROGRAM if r.everywhere}
     assert set(planted.rbp[planted.event_id.isin(constitutive)]) <= everywhere
     # A1CF downstream of the exon lands 150-250 nt into the intron (paper Fig. 4c).
     a1cf = planted[(planted.rbp == "A1CF") & (planted.region == "I2_5")]
@@ -108,15 +110,15 @@ def test_events_without_the_differing_regulators_change_by_noise_only(run):
     regions they act from (planted or by chance), liver vs lung is per-tissue noise alone:
     N(0, 2 noise^2) on the log-odds scale, around a constant (the motif counts' centring)."""
     _, events, regions, truth, planted = run
-    activity = program.activities()[:, [TISSUES.index("liver"), TISSUES.index("lung")]]
-    differing = [r for r, (a, b) in zip(program.PROGRAM, activity) if abs(a - b) > 0.01]
+    activity = PROGRAM.activities(["liver", "lung"])
+    differing = [r for r, (a, b) in zip(PROGRAM, activity) if abs(a - b) > 0.01]
     assert {r.name for r in differing} == {"A1CF", "ESRP1"}
     hits = np.array([sum(sq.count_motif(regions[e][region], r.motif)
                          for r in differing for region in r.effects) for e in events.event_id])
     cassette = events.event_type.eq("cassette").to_numpy()
     free, regulated = (hits == 0) & cassette, _with_sites(events, planted, ["A1CF", "ESRP1"]) & cassette
     step = logit(truth.liver.to_numpy()) - logit(truth.lung.to_numpy())
-    noise = np.sqrt(2) * program.BASAL.noise
+    noise = np.sqrt(2) * BASAL.noise
     assert free.sum() >= 30
     assert 0.7 < step[free].std() / noise < 1.4
     assert abs(step[free].mean()) < 0.4
@@ -302,7 +304,7 @@ def test_voila_file_holding_few_of_the_events_is_refused(tmp_path):
 def test_rbp_expression_follows_the_program(run, tmp_path):
     paths, _, _, _, _ = run
     tpm = expression.read_tpm(paths["expression"], TISSUES)
-    genes = [r.name for r in program.PROGRAM] + ["ACTB", "GAPDH"]
+    genes = [r.name for r in PROGRAM] + ["ACTB", "GAPDH"]
     assert sorted(tpm.gene_name.unique()) == sorted(genes) and len(tpm) == len(genes) * 6 * 6
     mean = tpm.groupby(["gene_name", "tissue"]).tpm.mean().unstack()
     a1cf = mean.loc["A1CF"]
@@ -362,7 +364,8 @@ def _files(folder: Path) -> list[Path]:
 
 
 def test_same_seed_same_bytes_other_seed_other_files(tmp_path, caplog):
-    settings = dict(n_cassette=40, n_constitutive=20, tissues=("hippocampus", "liver"), n_chromosomes=2)
+    settings = dict(n_cassette=40, n_constitutive=20, tissues=("hippocampus", "liver"), n_chromosomes=2,
+                    program=PROGRAM)
     with caplog.at_level(logging.INFO, logger="eigflow_arms.splicing.simulate"):
         simulate.simulate(tmp_path / "a", seed=3, **settings)
     simulate.simulate(tmp_path / "b", seed=3, **settings)

@@ -179,6 +179,9 @@ def all_targets():
 
 # -- splicing arm ------------------------------------------------------------------------
 
+# The planted program (resources/program.tsv by default): an input of every rule that reads
+# it, so that editing it reruns them.
+PROGRAM_FILE = SPLICING.get("program")
 SIMULATED = "results/splicing/input"
 SPLICING_INPUTS = {
     "genome": f"{SIMULATED}/genome.fa",
@@ -227,7 +230,7 @@ def user_features(wildcards):
     return SPLICING.get("files", {}).get("features") or []
 
 
-# -- A1CF liver arm -----------------------------------------------------------------------
+# -- liver arm ----------------------------------------------------------------------------
 
 LIVER_INPUTS = {
     "knockout_deltapsi": f"{SIMULATED}/knockout/WT-KO.deltapsi.tsv",

@@ -1,6 +1,6 @@
-# The A1CF liver arm (paper Fig. 4, supp. S11, S12): EIG on exons changing in the liver, with
-# the splicing arm's data, meta-features and model; the k-mer meta-feature it points to ->
-# PSSM -> Tomtom; the A1cf knockout and PAR-CLIP that support it.
+# The liver arm (paper Fig. 4, supp. S11, S12): EIG on exons changing in the liver, with the
+# splicing arm's data, meta-features and model; the k-mer meta-feature it points to -> PSSM ->
+# Tomtom -> the regulator (A1CF in the paper); its knockout and PAR-CLIP that support it.
 
 
 rule liver_exon_sets:
@@ -25,12 +25,18 @@ rule liver_exon_sets:
 
 
 # The motif collection is the user's file: read it in full before any job depends on it, so a
-# malformed one stops the run at its start (file, line, fix) rather than after attribution.
+# malformed one stops the run at its start (file, line, fix) rather than after attribution; a
+# simulated run's collection must hold the program's liver regulator for Tomtom to name it.
 rule motif_collection:
     input:
-        LIVER.get("motifs"),
+        motifs=LIVER.get("motifs"),
+        program=PROGRAM_FILE,
     output:
         "results/liver/motif_collection.meme",
+    params:
+        simulated=splicing_simulated(),
+        tissue=LIVER.get("tissue"),
+        tissues=SPLICING.get("tissues"),
     log:
         "results/logs/liver/motif_collection.log",
     conda:
@@ -47,12 +53,13 @@ rule simulate_knockout:
         genome=f"{SIMULATED}/genome.fa",
         events=f"{SIMULATED}/events.tsv",
         psi_true=f"{SIMULATED}/psi_true.tsv",
+        program=PROGRAM_FILE,
     output:
         f"{SIMULATED}/knockout/WT-KO.deltapsi.tsv",
     params:
         settings=LIVER.get("knockout", {}).get("simulate"),
-        rbp=LIVER.get("rbp"),
         tissue=LIVER.get("tissue"),
+        tissues=SPLICING.get("tissues"),
         seed=config["seed"],
     log:
         "results/logs/liver/simulate_knockout.log",
@@ -90,11 +97,14 @@ rule simulate_parclip:
         genome=f"{SIMULATED}/genome.fa",
         events=f"{SIMULATED}/events.tsv",
         sites=f"{SIMULATED}/planted_sites.tsv",
+        program=PROGRAM_FILE,
     output:
         bam=f"{SIMULATED}/parclip/parclip.bam",
         bai=f"{SIMULATED}/parclip/parclip.bam.bai",
     params:
         settings=LIVER.get("parclip", {}).get("simulate"),
+        tissue=LIVER.get("tissue"),
+        tissues=SPLICING.get("tissues"),
         seed=config["seed"],
     log:
         "results/logs/liver/simulate_parclip.log",

@@ -1,7 +1,7 @@
 # Paper Fig. 4 and supp. Figs. S11, S12: one rule and one plotting function
 # (eigflow_arms.liver.motif_figures, eigflow_arms.liver.binding_figures) per figure.
 
-LIVER_CATEGORY = "A1CF and the liver (Fig. 4, supp. S11, S12)"
+LIVER_CATEGORY = "The liver and its regulator (Fig. 4, supp. S11, S12)"
 
 
 rule fig4a:
@@ -16,8 +16,10 @@ rule fig4a:
         matches=report_item(
             "results/tables/fig4a_tomtom.tsv", "fig4a", LIVER_CATEGORY, "Tomtom matches"
         ),
+        regulator="results/tables/fig4a_regulator.tsv",
     params:
         methods=LIVER.get("methods"),
+        rbp=LIVER.get("rbp"),
     log:
         "results/logs/figures/fig4a.log",
     conda:
@@ -28,12 +30,12 @@ rule fig4a:
 
 rule fig4b:
     input:
-        lambda wc: splicing_input("expression"),
+        tpm=lambda wc: splicing_input("expression"),
+        regulator="results/tables/fig4a_regulator.tsv",
     output:
         **figure_outputs("fig4b", LIVER_CATEGORY),
     params:
         tissues=SPLICING.get("tissues"),
-        gene=LIVER.get("rbp"),
         tissue=LIVER.get("tissue"),
     log:
         "results/logs/figures/fig4b.log",
@@ -49,6 +51,7 @@ rule fig4c:
         events=lambda wc: splicing_input("events"),
         liver_sets="results/liver/exon_sets.tsv",
         knockout_sets="results/liver/knockout_sets.tsv",
+        regulator="results/tables/fig4a_regulator.tsv",
     output:
         **figure_outputs("fig4c", LIVER_CATEGORY),
     log:
@@ -71,6 +74,7 @@ rule fig4d:
         events=lambda wc: splicing_input("events"),
         liver_sets="results/liver/exon_sets.tsv",
         knockout_sets="results/liver/knockout_sets.tsv",
+        regulator="results/tables/fig4a_regulator.tsv",
         sites="results/liver/parclip_sites.bed",
     output:
         **figure_outputs("fig4d", LIVER_CATEGORY),
@@ -90,6 +94,7 @@ rule figS12:
         events=lambda wc: splicing_input("events"),
         liver_sets="results/liver/exon_sets.tsv",
         knockout_sets="results/liver/knockout_sets.tsv",
+        regulator="results/tables/fig4a_regulator.tsv",
         sites="results/liver/parclip_sites.bed",
     output:
         **figure_outputs("figS12", LIVER_CATEGORY),
@@ -112,6 +117,7 @@ rule fig4e:
         events=lambda wc: splicing_input("events"),
         liver_sets="results/liver/exon_sets.tsv",
         knockout_sets="results/liver/knockout_sets.tsv",
+        regulator="results/tables/fig4a_regulator.tsv",
     output:
         **figure_outputs("fig4e", LIVER_CATEGORY),
     log:

@@ -3,6 +3,8 @@
 
 
 rule simulate_splicing:
+    input:
+        program=PROGRAM_FILE,
     output:
         genome=f"{SIMULATED}/genome.fa",
         fai=f"{SIMULATED}/genome.fa.fai",
@@ -35,9 +37,12 @@ rule splicing_features:
         genome=lambda wc: splicing_input("genome"),
         events=lambda wc: splicing_input("events"),
         features=user_features,
+        program=PROGRAM_FILE,
     output:
         matrix="results/splicing/features.npz",
         table="results/splicing/feature_table.tsv",
+    params:
+        tissues=SPLICING.get("tissues"),
     log:
         "results/logs/splicing/features.log",
     conda:
@@ -79,10 +84,12 @@ rule splicing_meta_features:
     input:
         data="results/splicing/dataset.npz",
         table="results/splicing/feature_table.tsv",
+        program=PROGRAM_FILE,
     output:
         "results/splicing/meta_features.tsv",
     params:
         min_correlation=SPLICING.get("meta_min_correlation"),
+        tissues=SPLICING.get("tissues"),
     log:
         "results/logs/splicing/meta_features.log",
     conda:
@@ -120,12 +127,13 @@ rule splicing_truth:
     input:
         table="results/splicing/feature_table.tsv",
         meta="results/splicing/meta_features.tsv",
-        program=f"{SIMULATED}/program.tsv",
+        program=PROGRAM_FILE,
     output:
         features="results/splicing/feature_truth.tsv",
         meta="results/splicing/truth.tsv",
     params:
         tissue=SPLICING.get("tissue"),
+        tissues=SPLICING.get("tissues"),
     log:
         "results/logs/splicing/truth.log",
     conda:

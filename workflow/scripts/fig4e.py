@@ -3,6 +3,7 @@ from eigflow_arms.common import io, jobs
 from eigflow_arms.liver import arm as liver
 from eigflow_arms.liver import binding_figures as figures
 from eigflow_arms.liver import exon_sets
+from eigflow_arms.liver.regulator import read_regulator
 
 jobs.setup_logging(snakemake.log[0])
 _, sets = liver.read_sets(snakemake.input.events, snakemake.input.liver_sets,
@@ -10,4 +11,5 @@ _, sets = liver.read_sets(snakemake.input.events, snakemake.input.liver_sets,
 counts = exon_sets.overlap_test(sets["changing"], sets["regulated"],
                                 sets["liver_quantified"] & sets["knockout_quantified"])
 io.write_tsv(snakemake.output.table, pd.DataFrame([counts]))
-figures.fig4e(counts, snakemake.output.png, snakemake.output.pdf)
+figures.fig4e(counts, read_regulator(snakemake.input.regulator).rbp, snakemake.output.png,
+              snakemake.output.pdf)

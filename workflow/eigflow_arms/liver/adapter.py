@@ -15,7 +15,9 @@ class LiverArm(SplicingArm):
     tables = ()
 
     def check(self) -> None:
-        problems = self.section_problems()
+        # A simulated liver's knockout and PAR-CLIP are of the program's liver regulator.
+        problems = self.section_problems() + self.program_problems(
+            self.settings.get("tissue") if self.simulated() else None)
         for method in self.experiments():
             problems += config_check.method_problems(method, "liver.methods", self.computed())
         config_check.refuse(problems)

@@ -1,10 +1,11 @@
-"""The A1CF liver arm's stages (paper Fig. 4, supp. S11, S12), one function per workflow step.
+"""The liver arm's stages (paper Fig. 4, supp. S11, S12), one function per workflow step.
 
 It reuses the splicing arm's dataset, meta-features and model: EIG runs on the liver's class
 of interest (:func:`eigflow_arms.splicing.arm.sample_sets` with ``min_tissues=2``), and the
 k-mer meta-feature it points to becomes a PSSM that Tomtom matches against an RBP motif
-collection (:mod:`eigflow.motifs`). The exon sets of the liver (:mod:`.exon_sets`) and of the
-A1cf knockout (:mod:`.knockout`) are laid over the event table, where the motif maps
+collection (:mod:`eigflow.motifs`); its best match is the liver's regulator (:mod:`.regulator`;
+A1CF in the paper). The exon sets of the liver (:mod:`.exon_sets`) and of the regulator's
+knockout (:mod:`.knockout`) are laid over the event table, where the motif maps
 (:mod:`eigflow_arms.liver.motifs.maps`) and PAR-CLIP binding (:mod:`eigflow_arms.liver.clip.sites`) read them.
 """
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Figures of the liver program and A1CF: paper Fig. 4b, 4d, 4e and supp. S12.
+"""Figures of the liver program and its regulator (the paper's A1CF): paper Fig. 4b, 4d, 4e, supp. S12.
 
 Every function takes a tidy table (or dict) of :mod:`eigflow_arms.liver.exon_sets`,
 :mod:`eigflow_arms.splicing.expression` or :mod:`eigflow_arms.liver.clip.sites` plus the two output paths
@@ -15,7 +15,7 @@ from matplotlib_venn import venn2
 
 from eigflow_arms.common.figures import save_figure
 from eigflow_arms.liver.clip.sites import REGIONS
-from eigflow_arms.liver.exon_sets import SET_COLORS, SET_LABELS
+from eigflow_arms.liver.exon_sets import SET_COLORS, set_label
 from eigflow_arms.liver.motifs.maps import running_mean
 from eigflow_arms.splicing.expression import gene_tpm
 
@@ -26,10 +26,6 @@ REGION_LABELS = {"upstream": "300 nt\nupstream", "exon": "alternative\nexon",
                  "downstream": "300 nt\ndownstream", "any": "any"}
 
 
-def _label(name: str) -> str:
-    return SET_LABELS.get(name, name)
-
-
 def _color(name: str) -> str:
     return SET_COLORS.get(name, "#636363")
 
@@ -38,7 +34,7 @@ def _p_text(p: float) -> str:
     return f"p = {p:.2g}" + (" *" if p < 0.05 else "")
 
 
-def fig4b(tpm_long: pd.DataFrame, png, pdf, gene: str = "A1CF", tissue: str = "liver") -> None:
+def fig4b(tpm_long: pd.DataFrame, png, pdf, gene: str, tissue: str = "liver") -> None:
     """Fig. 4b: a gene's TPM per tissue, a box over the replicates with each replicate a point.
 
     Parameters
@@ -46,7 +42,8 @@ def fig4b(tpm_long: pd.DataFrame, png, pdf, gene: str = "A1CF", tissue: str = "l
     tpm_long : DataFrame
         :func:`eigflow_arms.splicing.expression.read_tpm` output (gene_name, tissue, replicate, tpm).
     gene : str
-        Matched case-insensitively (mouse ``A1cf``, human ``A1CF``) by
+        The liver's regulator (:mod:`eigflow_arms.liver.regulator`; paper: A1CF). Matched
+        case-insensitively (mouse ``A1cf``, human ``A1CF``) by
         :func:`eigflow_arms.splicing.expression.gene_tpm`.
     tissue : str
         The tissue drawn in colour.
@@ -69,8 +66,9 @@ def fig4b(tpm_long: pd.DataFrame, png, pdf, gene: str = "A1CF", tissue: str = "l
     save_figure(fig, png, pdf)
 
 
-def fig4d(table: pd.DataFrame, png, pdf) -> None:
-    """Fig. 4d: share of exons with a crosslink site near the alternative exon, per region.
+def fig4d(table: pd.DataFrame, rbp: str, png, pdf) -> None:
+    """Fig. 4d: share of exons with a crosslink site of ``rbp`` (the liver's regulator; paper:
+    A1CF) near the alternative exon, per region.
 
     ``table``: :func:`eigflow_arms.liver.clip.sites.binding_tests` output; one panel per (set_a, set_b)
     comparison, two-tailed Fisher p over each region's bars.
@@ -83,24 +81,26 @@ def fig4d(table: pd.DataFrame, png, pdf) -> None:
         rows = table[(table.set_a == a) & (table.set_b == b)].set_index("region").loc[list(REGIONS)]
         for shift, name, column, n in ((-0.2, a, "fraction_a", rows.n_a.iloc[0]),
                                        (0.2, b, "fraction_b", rows.n_b.iloc[0])):
-            ax.bar(x + shift, rows[column], 0.4, color=_color(name), label=f"{_label(name)} (n={n})")
+            ax.bar(x + shift, rows[column], 0.4, color=_color(name), label=f"{set_label(name, rbp)} (n={n})")
         top = rows[["fraction_a", "fraction_b"]].max(axis=1).to_numpy()
         for xi, y, p in zip(x, top, rows.p):
             ax.text(xi, y + 0.03, _p_text(p), ha="center", va="bottom", fontsize=8)
         ax.set_xticks(x, [REGION_LABELS[r] for r in REGIONS], fontsize=8)
         ax.legend(fontsize=8, frameon=False, loc="upper left")
         ax.set_ylim(0, 1.15)
-    axes[0, 0].set_ylabel("fraction of exons with an A1CF site")
-    fig.suptitle("A1CF PAR-CLIP sites (>= 2 unique T>C tags) near alternative exons; two-tailed Fisher test")
+    axes[0, 0].set_ylabel(f"fraction of exons with an {rbp} site")
+    fig.suptitle(f"{rbp} PAR-CLIP sites (>= 2 unique T>C tags) near alternative exons; two-tailed Fisher test")
     save_figure(fig, png, pdf)
 
 
-def fig4e(counts: dict, png, pdf, labels=(SET_LABELS["changing"], SET_LABELS["regulated"])) -> None:
-    """Fig. 4e: Venn diagram of two exon sets within a universe, with the Fisher test.
+def fig4e(counts: dict, rbp: str, png, pdf) -> None:
+    """Fig. 4e: Venn diagram of the liver-alternative and the ``rbp``-regulated exons (the
+    liver's regulator; paper: A1CF) within a universe, with the Fisher test.
 
     ``counts``: :func:`eigflow_arms.liver.exon_sets.overlap_test` output (a_only, both, b_only,
-    neither, odds_ratio, p); ``labels``: names of set a and set b.
+    neither, odds_ratio, p).
     """
+    labels = (set_label("changing", rbp), set_label("regulated", rbp))
     fig, ax = plt.subplots(figsize=(5.2, 4.2), layout="constrained")
     sizes = (counts["a_only"], counts["b_only"], counts["both"])
     if counts["a_only"] + counts["both"] > 0 and counts["b_only"] + counts["both"] > 0:
@@ -127,9 +127,10 @@ def fig4e(counts: dict, png, pdf, labels=(SET_LABELS["changing"], SET_LABELS["re
     save_figure(fig, png, pdf)
 
 
-def figS12(enrichment: pd.DataFrame, tags: pd.DataFrame, png, pdf, smooth: int = 20) -> None:
-    """Supp. S12: (a) A1CF motifs around crosslink sites vs background Us; (b) mean unique
-    tags per exon by position around the alternative exon's 3' and 5' splice sites.
+def figS12(enrichment: pd.DataFrame, tags: pd.DataFrame, found, png, pdf, smooth: int = 20) -> None:
+    """Supp. S12: (a) the liver regulator's motifs (``found``, a :class:`eigflow_arms.liver.
+    regulator.Regulator`; paper: A1CF's AAU/UAA/AUU) around crosslink sites vs background Us;
+    (b) mean unique tags per exon by position around the alternative exon's 3' and 5' splice sites.
 
     Parameters
     ----------
@@ -148,8 +149,8 @@ def figS12(enrichment: pd.DataFrame, tags: pd.DataFrame, png, pdf, smooth: int =
     ax.plot(enrichment.offset, enrichment.background, color="#636363", lw=1.5, ls="--", label="background Us")
     ax.axvline(0, color="k", lw=0.6, alpha=0.5)
     ax.set_xlabel("distance from crosslink site (nt)")
-    ax.set_ylabel("fraction covered by AAU/UAA/AUU")
-    ax.set_title("a  A1CF motifs at sites", loc="left")
+    ax.set_ylabel(f"fraction covered by {'/'.join(found.kmers)}")
+    ax.set_title(f"a  {found.rbp} motifs at sites", loc="left")
     ax.legend(fontsize=8, frameon=False)
     three = fig.add_subplot(grid[1])
     five = fig.add_subplot(grid[2], sharey=three)
@@ -158,7 +159,7 @@ def figS12(enrichment: pd.DataFrame, tags: pd.DataFrame, png, pdf, smooth: int =
         rows = tags[tags.splice_site == site]
         for name, curve in rows.groupby("set", sort=False):
             ax.plot(curve.position, running_mean(curve.mean_tags.to_numpy(float), smooth),
-                    color=_color(name), lw=1.6, label=_label(name))
+                    color=_color(name), lw=1.6, label=set_label(name, found.rbp))
         ax.axvline(-0.5, color="k", lw=0.6, alpha=0.5)
         ax.set_xlabel("position (nt; 0 = first " + ("exon base)" if site == "3ss" else "intron base)"))
         ax.set_title(("b  " if k == 0 else "") + f"mean unique tags per exon, {title}", loc="left")

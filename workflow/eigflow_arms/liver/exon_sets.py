@@ -28,7 +28,7 @@ import pandas as pd
 from eigflow_arms.splicing import majiq
 from eigflow_arms.splicing.majiq import changing_calls
 
-__all__ = ["SETS", "SET_LABELS", "SET_COLORS", "liver_sets", "liver_sets_from_voila", "sets_table",
+__all__ = ["SETS", "SET_LABELS", "SET_COLORS", "set_label", "liver_sets", "liver_sets_from_voila", "sets_table",
            "overlap_test"]
 
 log = logging.getLogger(__name__)
@@ -37,12 +37,13 @@ SETS = ("changing", "increased", "decreased", "other_alternative", "non_changing
 
 # The knockout's sets (eigflow_arms.liver.knockout.knockout_sets) are here too: Fig. 4 and
 # supp. S11/S12 draw both kinds side by side, and one table keeps every panel naming and
-# colouring a set the same way. Labels follow the paper's wording.
+# colouring a set the same way. Labels follow the paper's wording, {rbp} the liver's regulator
+# (eigflow_arms.liver.regulator; the paper's A1CF): set_label fills it in.
 SET_LABELS = {"changing": "liver alternative", "increased": "liver included",
               "decreased": "liver excluded", "other_alternative": "alternative in other tissues",
-              "non_changing": "non-changing in liver", "regulated": "A1CF-regulated",
-              "enhanced": "A1CF-enhanced", "repressed": "A1CF-repressed",
-              "non_regulated": "A1CF non-regulated"}
+              "non_changing": "non-changing in liver", "regulated": "{rbp}-regulated",
+              "enhanced": "{rbp}-enhanced", "repressed": "{rbp}-repressed",
+              "non_regulated": "{rbp} non-regulated"}
 # The colours the paper's text names: liver alternative orange against A1CF-regulated cyan
 # (Fig. 4c) and other tissues' blue (S11a); included and enhanced red, excluded and repressed
 # blue (S12c). The references are grey.
@@ -50,6 +51,12 @@ SET_COLORS = {"changing": "#e66101", "increased": "#d7301f", "decreased": "#2166
               "other_alternative": "#4393c3", "non_changing": "#969696",
               "regulated": "#01a9b4", "enhanced": "#8c2d04", "repressed": "#08306b",
               "non_regulated": "#252525"}
+
+
+
+def set_label(name: str, rbp: str) -> str:
+    """A set's label in the figures, with the liver's regulator ``rbp`` named."""
+    return SET_LABELS.get(name, name).format(rbp=rbp)
 
 
 def liver_sets(dpsi: np.ndarray, p_change: np.ndarray, event_type, tissues, tissue: str = "liver",

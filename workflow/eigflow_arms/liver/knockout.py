@@ -1,7 +1,8 @@
-"""The A1cf knockout (paper "Analysis of A1CF RNA-seq"): WT vs KO liver, and the exons it regulates.
+"""The regulator's knockout (paper "Analysis of A1CF RNA-seq"): WT vs KO liver, and the exons it regulates.
 
-:func:`simulate_knockout` knocks an RBP out of a simulated transcriptome: the true PSI of
-wild-type liver is the simulated liver's (``psi_true.tsv``); in the knockout the RBP's
+:func:`simulate_knockout` knocks the program's liver regulator (A1CF in the shipped program;
+:meth:`eigflow_arms.splicing.program.Program.regulator`) out of a simulated transcriptome: the
+true PSI of wild-type liver is the simulated liver's (``psi_true.tsv``); in the knockout the RBP's
 activity drops to 0, which removes its term from the truth's logit PSI (:func:`eigflow.
 splicing.simulate.program_regulation`)::
 
@@ -39,7 +40,7 @@ from scipy.special import expit, logit
 from eigflow_arms.common import io
 from eigflow_arms.common.checks import require_matches
 from eigflow_arms.splicing import events as ev
-from eigflow_arms.splicing import majiq, program, simulate
+from eigflow_arms.splicing import majiq, simulate
 
 __all__ = ["WT", "KO", "simulate_knockout", "cassette_junctions", "knockout_sets"]
 
@@ -50,7 +51,7 @@ WT, KO = "WT", "KO"
 _PSI_EPS = 1e-6
 
 
-def simulate_knockout(sim_dir, out_dir, seed: int, *, rbp: str = "A1CF", tissue: str = "liver",
+def simulate_knockout(sim_dir, out_dir, seed: int, *, program, tissue: str = "liver",
                       read_depth: float = 200, replicates: int = 3, changing_threshold: float = 0.1,
                       non_changing_threshold: float = 0.05) -> dict:
     """Write WT vs KO liver quantifications of a simulated transcriptome into ``out_dir``.
@@ -63,8 +64,10 @@ def simulate_knockout(sim_dir, out_dir, seed: int, *, rbp: str = "A1CF", tissue:
     out_dir : path
     seed : int
         Seeds the reads and posteriors.
-    rbp, tissue : str
-        The RBP knocked out (of :data:`eigflow_arms.splicing.program.PROGRAM`) and the tissue.
+    program : Program
+        The program the transcriptome was simulated from; its regulator of ``tissue`` is
+        knocked out.
+    tissue : str
     read_depth : float
         Mean junction reads of an event of median expression, replicates pooled.
     replicates : int
@@ -79,17 +82,16 @@ def simulate_knockout(sim_dir, out_dir, seed: int, *, rbp: str = "A1CF", tissue:
         true PSI of both groups: event_id, WT, KO).
     """
     sim_dir, out = Path(sim_dir), Path(out_dir)
-    if tissue not in program.TISSUES:
-        raise ValueError(f"tissue {tissue!r}: use one of {list(program.TISSUES)}")
-    r = program.PROGRAM.index(program.rbp(rbp))   # program.rbp names the program's RBPs if unknown
+    rbp = program.regulator(tissue).name
+    r = program.index(rbp)
     events = ev.read_events(sim_dir / "events.tsv")
     truth = pd.read_csv(sim_dir / "psi_true.tsv", sep="\t", dtype={"event_id": str}).set_index("event_id")
     wt = truth[tissue].reindex(events.event_id).to_numpy(float)
     if np.isnan(wt).any():
         raise ValueError(f"{sim_dir / 'psi_true.tsv'}: no true {tissue} PSI for some events of "
                          f"{sim_dir / 'events.tsv'}; both must come from one simulation")
-    regulation = simulate.program_regulation(sim_dir / "genome.fa", events)[:, r]
-    activity = program.activities()[r, program.TISSUES.index(tissue)]
+    regulation = simulate.program_regulation(sim_dir / "genome.fa", events, program)[:, r]
+    activity = program.activities([tissue])[r, 0]
     ko = expit(logit(np.clip(wt, _PSI_EPS, 1 - _PSI_EPS)) - activity * regulation)
     simulate.quantify(out, events, (WT, KO), np.stack([wt, ko], axis=1), seed, read_depth=read_depth,
                       replicates=replicates, changing_threshold=changing_threshold,

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from eigflow_arms.common.figures import save_figure
-from eigflow_arms.liver.exon_sets import SET_COLORS, SET_LABELS
+from eigflow_arms.liver.exon_sets import SET_COLORS, set_label
 from eigflow_arms.liver.motifs.maps import (
     FIG4C_PANELS,
     FIGS11_PANELS,
@@ -95,13 +95,13 @@ def _set_color(name: str, order: list) -> str:
     return SET_COLORS.get(name, plt.get_cmap("tab10")(order.index(name) % 10))
 
 
-def _map_axes(ax, region: str, maps: pd.DataFrame, sets, order: list) -> None:
+def _map_axes(ax, region: str, maps: pd.DataFrame, sets, order: list, rbp: str) -> None:
     """Smoothed motif frequency of each exon set around one splice site."""
     for name in sets:
         rows = maps[(maps["set"] == name) & (maps["region"] == region)]
         if rows.empty:
             continue
-        label = f"{SET_LABELS.get(name, name)} (n={int(rows['n_events'].iloc[0])})"
+        label = f"{set_label(name, rbp)} (n={int(rows['n_events'].iloc[0])})"
         ax.plot(rows["position"], rows["smoothed"], color=_set_color(name, order), lw=1.3, label=label)
     # The exon lies downstream of a 3' splice site and upstream of a 5' one.
     left, right = ax.get_xlim()
@@ -112,7 +112,7 @@ def _map_axes(ax, region: str, maps: pd.DataFrame, sets, order: list) -> None:
     ax.set_title(REGION_LABELS.get(region, region), fontsize=10)
 
 
-def _test_strip(ax, region: str, tests: pd.DataFrame, pairs, vmax: float):
+def _test_strip(ax, region: str, tests: pd.DataFrame, pairs, vmax: float, rbp: str):
     """One strip per comparison: grey boxes of -log10 p where p < 0.05, at each window's centre."""
     image = None
     for k, (regulated, background) in enumerate(pairs):
@@ -127,13 +127,15 @@ def _test_strip(ax, region: str, tests: pd.DataFrame, pairs, vmax: float):
                               vmin=0, vmax=vmax)
     ax.set_ylim(len(pairs), 0)
     ax.set_yticks(np.arange(len(pairs)) + 0.5,
-                  [f"{SET_LABELS.get(r, r)} vs\n{SET_LABELS.get(b, b)}" for r, b in pairs], fontsize=6)
+                  [f"{set_label(r, rbp)} vs\n{set_label(b, rbp)}" for r, b in pairs], fontsize=6)
     ax.tick_params(axis="y", length=0)
     return image
 
 
-def _motif_map_figure(maps: pd.DataFrame, tests: pd.DataFrame, panels, title: str, png, pdf) -> None:
-    """Rows of ``panels`` (title, sets, comparisons) x columns of splice-site windows."""
+def _motif_map_figure(maps: pd.DataFrame, tests: pd.DataFrame, panels, title: str, rbp: str, png,
+                      pdf) -> None:
+    """Rows of ``panels`` (title, sets, comparisons) x columns of splice-site windows; the
+    liver's regulator ``rbp`` named in the labels."""
     regions = [r for r in WINDOWS if r in set(maps["region"])]
     if not regions:
         raise ValueError(f"the motif-map table has no window of {WINDOWS}")
@@ -149,11 +151,11 @@ def _motif_map_figure(maps: pd.DataFrame, tests: pd.DataFrame, panels, title: st
         for c, region in enumerate(regions):
             ax = fig.add_subplot(grid[2 * p, c])
             strip = fig.add_subplot(grid[2 * p + 1, c], sharex=ax)
-            _map_axes(ax, region, maps, sets, order)
-            image = _test_strip(strip, region, tests, pairs, vmax) or image
+            _map_axes(ax, region, maps, sets, order, rbp)
+            image = _test_strip(strip, region, tests, pairs, vmax, rbp) or image
             ax.tick_params(labelbottom=False)
             if c == 0:
-                ax.set_ylabel(f"{label}\nmotif frequency")
+                ax.set_ylabel(f"{label.format(rbp=rbp)}\nmotif frequency")
             else:
                 strip.set_yticks([])
             if p == len(panels) - 1:
@@ -166,18 +168,21 @@ def _motif_map_figure(maps: pd.DataFrame, tests: pd.DataFrame, panels, title: st
     save_figure(fig, png, pdf)
 
 
-def fig4c(maps: pd.DataFrame, tests: pd.DataFrame, png, pdf, panels=FIG4C_PANELS) -> None:
-    """Fig. 4c: A1CF 3-mer (AAU/UAA/AUU) frequency around the splice sites of each exon set.
+def fig4c(maps: pd.DataFrame, tests: pd.DataFrame, found, png, pdf, panels=FIG4C_PANELS) -> None:
+    """Fig. 4c: the liver regulator's 3-mers (``found``, a :class:`eigflow_arms.liver.regulator.
+    Regulator`; paper: A1CF, AAU/UAA/AUU): their frequency around the splice sites of each exon set.
 
     ``maps`` and ``tests`` are :func:`eigflow_arms.liver.motifs.maps.map_tables` output. Lines: running
     mean over 20 nt; grey boxes below: -log10 p of Fisher's exact test in 20-nt windows
-    (regulated vs non-regulated), where p < 0.05. Top: liver sets; bottom: A1cf knockout sets.
+    (regulated vs non-regulated), where p < 0.05. Top: liver sets; bottom: knockout sets.
     """
-    _motif_map_figure(maps, tests, panels, "A1CF motif (AAU/UAA/AUU) maps", png, pdf)
+    _motif_map_figure(maps, tests, panels, f"{found.rbp} motif ({'/'.join(found.kmers)}) maps",
+                      found.rbp, png, pdf)
 
 
-def figS11(maps: pd.DataFrame, tests: pd.DataFrame, png, pdf, panels=FIGS11_PANELS) -> None:
+def figS11(maps: pd.DataFrame, tests: pd.DataFrame, found, png, pdf, panels=FIGS11_PANELS) -> None:
     """Supp. S11: the motif maps of Fig. 4c for the sub-sets: liver-changing vs alternative in
-    other tissues (a), higher inclusion in liver with A1CF-enhanced (b), lower with
-    A1CF-repressed (c)."""
-    _motif_map_figure(maps, tests, panels, "A1CF motif maps of the liver and A1CF exon sub-sets", png, pdf)
+    other tissues (a), higher inclusion in liver with regulator-enhanced (b), lower with
+    regulator-repressed (c); ``found`` as in :func:`fig4c` (paper: A1CF)."""
+    _motif_map_figure(maps, tests, panels, f"{found.rbp} motif maps of the liver and {found.rbp} exon "
+                      f"sub-sets", found.rbp, png, pdf)

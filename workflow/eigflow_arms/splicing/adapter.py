@@ -12,6 +12,7 @@ from __future__ import annotations
 from eigflow_arms.common import config_check, methods
 from eigflow_arms.common.readings import Reading
 from eigflow_arms.common.stage import Arm
+from eigflow_arms.splicing.program import ProgramError, read_program
 
 MODEL = "code"  # the one model of the arm: the graphs' file names say which model they embed
 # The explainers beside EIG that arm.attribute_method implements (a plugin may register others
@@ -33,7 +34,7 @@ class SplicingArm(Arm):
 
     # -- the DAG -------------------------------------------------------------------------
     def check(self) -> None:
-        problems = self.section_problems()
+        problems = self.section_problems() + self.program_problems()
         chosen = self.splicing.get("fig3f", {}).get("method")
         if chosen is not None:
             problems += config_check.method_problems(chosen, "splicing.fig3f.method", self.computed())
@@ -45,6 +46,22 @@ class SplicingArm(Arm):
         source = self.splicing.get("source")
         return (config_check.unused_files(self.section, self.settings.get("files"), source)
                 + config_check.shards_over_samples(self.section, self.settings))
+
+    def program_problems(self, regulated_tissue: str | None = None) -> list[str]:
+        """The program file (splicing.program) read in full before any job, so a malformed one
+        stops the run at its start (file, row, column, fix); with ``regulated_tissue``, it
+        must also name that tissue's regulator."""
+        path = self.splicing.get("program")
+        if path is None:
+            # An MNIST-only file checked on its own: in a run the schema's default names one.
+            return []
+        try:
+            program = read_program(path, self.splicing.get("tissues"))
+            if regulated_tissue is not None:
+                program.regulator(regulated_tissue)
+        except ProgramError as err:
+            return [f"splicing.program: {err}"]
+        return []
 
     def computed(self) -> list[str]:
         """Every method :meth:`explainer` computes: the whole EIG grid and :data:`EXPLAINED`."""

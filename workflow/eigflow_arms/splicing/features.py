@@ -11,7 +11,8 @@ per region of :data:`eigflow_arms.splicing.events.REGIONS` (transcript orientati
 * ``{region}:kmer:{KMER}``: k-mer frequency (count / number of k-mer positions without an N)
   for k = 1, 2, 3 in every region, and k = 4 in the intronic windows next to the
   alternative exon (``LONG_KMER_REGIONS``), where splicing regulators bind most;
-* ``{region}:motif:{NAME}``: occurrences per 100 nt of each :data:`KNOWN_MOTIFS` entry;
+* ``{region}:motif:{NAME}``: occurrences per 100 nt of each known motif (:func:`known_motifs`:
+  the program's regulators, then the decoys);
 
 plus ``{site}:score`` for every splice site of :data:`eigflow_arms.splicing.events.SITES`
 (log2-odds under :data:`eigflow_arms.splicing.sequence.SPLICE_SITES`) and two reading-frame
@@ -41,7 +42,6 @@ from .events import (
     check_genome,
     event_sequences,
 )
-from .program import PROGRAM
 from .sequence import ALPHABET, IUPAC, SPLICE_SITES, codes, kmers, score_sites
 
 log = logging.getLogger(__name__)
@@ -83,12 +83,16 @@ DECOY_MOTIFS: tuple[KnownMotif, ...] = (
     KnownMotif("ELAVL1", "AUUUA", "Ma et al. 1996 J Biol Chem (HuR binds AU-rich elements); Ray et al. 2013 Nature"),
 )
 
-# The program's regulators come first, taken from the program itself so that a planted motif
-# and the feature that measures it can never disagree; their order matters to the family
-# rule of :mod:`eigflow_arms.splicing.metafeatures`.
-KNOWN_MOTIFS: tuple[KnownMotif, ...] = (
-    tuple(KnownMotif(r.name, r.motif, r.source) for r in PROGRAM) + DECOY_MOTIFS)
-MOTIF_OF = {m.name: m.motif for m in KNOWN_MOTIFS}
+
+
+def known_motifs(program) -> tuple[KnownMotif, ...]:
+    """The motifs whose densities are features: the program's regulators (an
+    :class:`eigflow_arms.splicing.program.Program`), taken from the program itself so that a
+    planted motif and the feature that measures it can never disagree, then the decoys the
+    program does not name. Their order matters to the family rule of
+    :mod:`eigflow_arms.splicing.metafeatures`."""
+    planted = tuple(KnownMotif(r.name, r.motif, r.source) for r in program)
+    return planted + tuple(m for m in DECOY_MOTIFS if m.name not in program.names())
 
 KMER_SIZES = (1, 2, 3)
 LONG_KMER_SIZE = 4
@@ -127,18 +131,19 @@ def kmer_sizes(region: str) -> tuple[int, ...]:
 
 # --------------------------------------------------------------------------- names
 
-def feature_names() -> list[str]:
-    """Names of the extracted features, in the column order of :func:`extract_features`."""
+def feature_names(motifs) -> list[str]:
+    """Names of the features extracted with the known ``motifs`` (:func:`known_motifs`), in the
+    column order of :func:`extract_features`."""
     names = []
     for region in REGIONS:
         names += [f"{region}:length", f"{region}:gc"]
         names += [f"{region}:kmer:{kmer}" for k in kmer_sizes(region) for kmer in kmers(k)]
-        names += [f"{region}:motif:{m.name}" for m in KNOWN_MOTIFS]
+        names += [f"{region}:motif:{m.name}" for m in motifs]
     names += [f"{site}:score" for site in SITES]
     return names + list(FRAME_FEATURES)
 
 
-def _describe(name: str) -> tuple[str, str, str, str]:
+def _describe(name: str, motif_of: dict) -> tuple[str, str, str, str]:
     """(region, kind, key, description) of a feature name; kind 'other' outside the scheme."""
     parts = name.split(":")
     region = parts[0]
@@ -149,7 +154,7 @@ def _describe(name: str) -> tuple[str, str, str, str]:
     if len(parts) == 3 and region in REGIONS and parts[1] == "kmer" and parts[2] and set(parts[2]) <= set(ALPHABET):
         return region, "kmer", parts[2], f"frequency of {parts[2]} among {len(parts[2])}-mers of {_REGION_WORDS[region]}"
     if len(parts) == 3 and region in REGIONS and parts[1] == "motif" and parts[2]:
-        motif = MOTIF_OF.get(parts[2], "motif")
+        motif = motif_of.get(parts[2], "motif")
         return region, "motif", parts[2], f"{parts[2]} {motif} occurrences per 100 nt of {_REGION_WORDS[region]}"
     if len(parts) == 2 and region in SITES and parts[1] == "score":
         return region, "splice_site", "", f"log2-odds {region.split('_')[1]} strength of the {region} splice site"
@@ -158,16 +163,19 @@ def _describe(name: str) -> tuple[str, str, str, str]:
     return "", "other", "", "user-supplied feature outside the eigflow naming scheme"
 
 
-def annotate(names) -> pd.DataFrame:
+def annotate(names, motifs=()) -> pd.DataFrame:
     """Annotation (columns ``ANNOTATION_COLUMNS``) of feature names, parsed from the naming
-    scheme of the module docstring; names outside it get kind 'other'."""
-    rows = [(name, *_describe(name)) for name in names]
+    scheme of the module docstring; names outside it get kind 'other'. The known ``motifs``
+    spell out their consensus in the descriptions."""
+    motif_of = {m.name: m.motif for m in motifs}
+    rows = [(name, *_describe(name, motif_of)) for name in names]
     return pd.DataFrame(rows, columns=ANNOTATION_COLUMNS)
 
 
-def feature_annotation() -> pd.DataFrame:
-    """Annotation of the extracted features, one row per column of :func:`extract_features`."""
-    return annotate(feature_names())
+def feature_annotation(motifs) -> pd.DataFrame:
+    """Annotation of the features extracted with ``motifs``, one row per column of
+    :func:`extract_features`."""
+    return annotate(feature_names(motifs), motifs)
 
 
 # --------------------------------------------------------------------------- batched counting
@@ -214,16 +222,16 @@ def _kmer_frequencies(owner: np.ndarray, n: int, positions: np.ndarray, index: n
     return counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
 
 
-def _region_features(seqs: list[str], region: str) -> np.ndarray:
+def _region_features(seqs: list[str], region: str, motifs) -> np.ndarray:
     """(n, d_region) features of one region for a batch: length, gc, k-mers, motifs."""
     n = len(seqs)
     lengths = np.fromiter(map(len, seqs), dtype=np.float64, count=n)
     joined, owner, _ = _join(seqs)
-    windows = {k: _windows(joined, k) for k in {*kmer_sizes(region), *(len(m.motif) for m in KNOWN_MOTIFS)}}
+    windows = {k: _windows(joined, k) for k in {*kmer_sizes(region), *(len(m.motif) for m in motifs)}}
     frequencies = {k: _kmer_frequencies(owner, n, *windows[k], k) for k in kmer_sizes(region)}
     gc = frequencies[1][:, [ALPHABET.index("C"), ALPHABET.index("G")]].sum(axis=1)
-    densities = np.empty((n, len(KNOWN_MOTIFS)))
-    for j, known in enumerate(KNOWN_MOTIFS):
+    densities = np.empty((n, len(motifs)))
+    for j, known in enumerate(motifs):
         positions, index = windows[len(known.motif)]
         hits = np.isin(index, _kmer_indices(motif_instances(known.motif)))
         densities[:, j] = np.bincount(owner[positions[hits]], minlength=n) / lengths * 100
@@ -248,9 +256,9 @@ def _frame_features(exons: list[str]) -> np.ndarray:
     return np.column_stack([lengths % 3 == 0, 3 - stopped.sum(axis=1)])
 
 
-def batch_features(batch: list[dict]) -> np.ndarray:
+def batch_features(batch: list[dict], motifs) -> np.ndarray:
     """(n, d) features of ``n`` events from their region dicts (:func:`eigflow_arms.splicing.events.regions`)."""
-    blocks = [_region_features([r[region] for r in batch], region) for region in REGIONS]
+    blocks = [_region_features([r[region] for r in batch], region, motifs) for region in REGIONS]
     blocks += [_site_scores(batch), _frame_features([r["A"] for r in batch])]
     return np.hstack(blocks)
 
@@ -278,7 +286,7 @@ def open_fasta(path):
                               f"or bgzip-compressed FASTA, indexed with `samtools faidx {path}`") from None
 
 
-def extract_features(fasta_path, events: pd.DataFrame, flank: int = FLANK,
+def extract_features(fasta_path, events: pd.DataFrame, motifs, flank: int = FLANK,
                      events_path="the event table") -> tuple[np.ndarray, pd.DataFrame]:
     """Sequence features of every event (see the module docstring).
 
@@ -288,6 +296,8 @@ def extract_features(fasta_path, events: pd.DataFrame, flank: int = FLANK,
         Genome FASTA with a ``.fai`` index.
     events : DataFrame
         Event table as returned by :func:`eigflow_arms.splicing.events.read_events`.
+    motifs : sequence of KnownMotif
+        The known motifs whose densities are features (:func:`known_motifs`).
     flank : int
         Length of the intronic windows next to each exon.
     events_path : str or path
@@ -300,7 +310,7 @@ def extract_features(fasta_path, events: pd.DataFrame, flank: int = FLANK,
     annotation : DataFrame
         One row per column, columns ``ANNOTATION_COLUMNS``.
     """
-    annotation = feature_annotation()
+    annotation = feature_annotation(motifs)
     matrix = np.empty((len(events), len(annotation)), dtype=np.float32)
     chunk = ceil(len(events) / 10)   # ten batches: a progress line every 10%
     started = time.perf_counter()
@@ -309,7 +319,7 @@ def extract_features(fasta_path, events: pd.DataFrame, flank: int = FLANK,
         sequences = event_sequences(fasta, events, flank)
         for start in range(0, len(events), chunk):
             batch = [regions for _, regions in islice(sequences, chunk)]
-            matrix[start:start + len(batch)] = batch_features(batch)
+            matrix[start:start + len(batch)] = batch_features(batch, motifs)
             done = start + len(batch)
             elapsed = time.perf_counter() - started
             log.info("features: %d/%d events (%.0f%%), %.0f events/s", done, len(events),
@@ -336,12 +346,13 @@ def check_finite(matrix: np.ndarray, names, source, event_ids) -> None:
         f"impute the missing values (e.g. with the feature's median over events) or drop the feature")
 
 
-def read_feature_matrix(path, events: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
+def read_feature_matrix(path, events: pd.DataFrame, motifs=()) -> tuple[np.ndarray, pd.DataFrame]:
     """Read a user-supplied feature matrix TSV, in the order of the event table.
 
     The first column holds event ids, every other column one feature. Rows for events not
     in ``events`` are ignored; every event must have a row. Columns named by the scheme of
-    the module docstring are annotated by it, the rest get kind 'other'.
+    the module docstring are annotated by it (the known ``motifs`` spelt out), the rest get
+    kind 'other'.
 
     Returns
     -------
@@ -383,7 +394,7 @@ def read_feature_matrix(path, events: pd.DataFrame) -> tuple[np.ndarray, pd.Data
         log.info("%s: %d row(s) for events outside the event table ignored", path, ignored)
     matrix = features.loc[events.event_id].to_numpy(dtype=np.float32)
     check_finite(matrix, features.columns, path, events.event_id)
-    return matrix, annotate(features.columns)
+    return matrix, annotate(features.columns, motifs)
 
 
 # --------------------------------------------------------------------------- scaling

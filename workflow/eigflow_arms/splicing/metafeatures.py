@@ -8,9 +8,9 @@ is not spread over near-copies; a meta-feature's attribution is the sum of its m
 1. Family rule. Within one region, a known motif's density feature and every k-mer feature
    (k >= 3) that occurs inside one of the motif's concrete instances (IUPAC expanded) form
    one meta-feature, ``{region}:family:{MOTIF}``: A1CF's UAAUUA takes UAA, AAU, AUU, UUA,
-   UAAU, AAUU, AUUA. A k-mer inside several motifs goes to the one listed first in
-   :data:`eigflow_arms.splicing.features.KNOWN_MOTIFS` (the program's regulators before the
-   decoys; e.g. CAU belongs to NOVA's YCAY, not RBFOX's UGCAUG), so every feature has
+   UAAU, AAUU, AUUA. A k-mer inside several motifs goes to the one listed first in the known
+   motifs (:func:`eigflow_arms.splicing.features.known_motifs`: the program's regulators before
+   the decoys; e.g. CAU belongs to NOVA's YCAY, not RBFOX's UGCAUG), so every feature has
    exactly one meta-feature; k-mers of a motif whose density feature the annotation lacks
    (a real matrix) fall to rule 2. A significant family is therefore a motif together with its
    k-mers, from which a later stage can build a PSSM (paper Fig. 4a).
@@ -30,7 +30,7 @@ import pandas as pd
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
-from .features import KNOWN_MOTIFS, MOTIF_OF, kmer_in_motif
+from .features import kmer_in_motif
 
 log = logging.getLogger(__name__)
 
@@ -38,15 +38,16 @@ FAMILY_MIN_K = 3
 _ROWS_PER_PASS = 8192  # rows per pass of the correlation: bounds the float64 copy in memory
 
 
-def family_groups(annotation: pd.DataFrame) -> pd.Series:
-    """``{region}:family:{MOTIF}`` for the features the family rule groups, indexed like
-    ``annotation`` (rows it leaves alone are absent)."""
-    motifs = annotation[(annotation.kind == "motif") & annotation.key.isin(MOTIF_OF)]
+def family_groups(annotation: pd.DataFrame, known) -> pd.Series:
+    """``{region}:family:{MOTIF}`` for the features the family rule groups with the ``known``
+    motifs (:func:`eigflow_arms.splicing.features.known_motifs`), indexed like ``annotation``
+    (rows it leaves alone are absent)."""
+    motifs = annotation[(annotation.kind == "motif") & annotation.key.isin([m.name for m in known])]
     present = set(zip(motifs.region, motifs.key))
     groups = {i: f"{region}:family:{name}" for i, region, name in zip(motifs.index, motifs.region, motifs.key)}
     kmers = annotation[(annotation.kind == "kmer") & (annotation.key.str.len() >= FAMILY_MIN_K)]
     for i, region, kmer in zip(kmers.index, kmers.region, kmers.key):
-        owner = next((m.name for m in KNOWN_MOTIFS
+        owner = next((m.name for m in known
                       if (region, m.name) in present and kmer_in_motif(kmer, m.motif)), None)
         if owner is not None:
             groups[i] = f"{region}:family:{owner}"
@@ -87,7 +88,8 @@ def correlation_groups(matrix: np.ndarray, names, min_correlation: float = 0.8) 
     return out
 
 
-def meta_features(matrix: np.ndarray, annotation: pd.DataFrame, min_correlation: float = 0.8) -> pd.DataFrame:
+def meta_features(matrix: np.ndarray, annotation: pd.DataFrame, known,
+                  min_correlation: float = 0.8) -> pd.DataFrame:
     """Group features into meta-features (see the module docstring).
 
     Parameters
@@ -96,6 +98,8 @@ def meta_features(matrix: np.ndarray, annotation: pd.DataFrame, min_correlation:
         Feature values of the rows the correlations are computed on.
     annotation : DataFrame
         d rows with columns feature, region, kind, key (:func:`eigflow_arms.splicing.features.annotate`).
+    known : sequence of KnownMotif
+        The known motifs of the family rule (:func:`eigflow_arms.splicing.features.known_motifs`).
     min_correlation : float
         Average |Pearson r| within a correlation group.
 
@@ -108,7 +112,7 @@ def meta_features(matrix: np.ndarray, annotation: pd.DataFrame, min_correlation:
                          f"{len(annotation)}; pass the annotation that came with the matrix")
     annotation = annotation.reset_index(drop=True)
     meta = np.empty(len(annotation), dtype=object)
-    family = family_groups(annotation)
+    family = family_groups(annotation, known)
     meta[family.index] = family.to_numpy()
     rest = np.setdiff1d(np.arange(len(annotation)), family.index)
     meta[rest] = correlation_groups(matrix[:, rest], annotation.feature.to_numpy()[rest], min_correlation)

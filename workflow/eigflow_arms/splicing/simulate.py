@@ -19,8 +19,9 @@ files with the same readers.
 How the truth is made. Each gene is one event, C1 I1 A I2 C2 in transcript order, on a
 random strand. Exons and introns are Markov background (GC ~0.50 and ~0.40, shifted per
 gene); splice sites are drawn from the matrices that feature extraction scores them with,
-strong at constitutive exons and weak to moderate at cassette exons; each RBP of
-:data:`.program.PROGRAM` plants clusters of its motif in one of the regions it acts from.
+strong at constitutive exons and weak to moderate at cassette exons; each RBP of the program
+(:class:`.program.Program`, read from its TSV) plants clusters of its motif in one of the
+regions it acts from, inside the RBP's ``window`` there while it has room.
 The PSI of an event in a tissue is computed from the genome *as written*, read back through
 pysam with :func:`.events.event_sequences` exactly as feature extraction reads it::
 
@@ -50,8 +51,9 @@ from scipy.special import expit
 from eigflow_arms.common import io
 
 from . import events as ev
-from . import expression, majiq, program
+from . import expression, majiq
 from . import sequence as sq
+from .program import BASAL
 
 __all__ = ["simulate", "program_regulation", "quantify"]
 
@@ -69,10 +71,6 @@ _GC_GENE_SD = 0.04
 _SITE_PWMS = {"C1_5ss": sq.FIVE_SS, "A_3ss": sq.THREE_SS, "A_5ss": sq.FIVE_SS, "C2_3ss": sq.THREE_SS}
 # Splice-site strength in sequence.sample_sites: Beta(a, b); C1 and C2 are always constitutive.
 _STRENGTH = {"constitutive": (8.0, 1.5), "cassette": (2.0, 2.0)}
-# Where in a region (offsets from its start) an RBP's sites go when there is room: A1CF binds
-# 150-250 nt downstream of the exon, where paper Fig. 4c finds AAU/UAA/AUU enriched.
-_PREFERRED = {("A1CF", "I2_5"): (150, 250)}
-
 # Inclusion beyond program.BASAL.
 _EVENT_SD = 0.6            # per-event random effect: what the program does not explain
 _CONSTITUTIVE_SHIFT = 7.0  # puts constitutive exons at PSI ~0.97-1
@@ -91,12 +89,15 @@ _CHUNK = 500  # genes (and events) at a time: memory stays bounded at any transc
 _LINE = 60
 _DNA = np.frombuffer(b"ACGT", dtype=np.uint8)
 _STAGES = ("structure", "genome", "psi", "reads", "posterior", "expression")
-# Every (motif, region) whose count the program reads.
-_COUNTED = tuple(dict.fromkeys((r.motif, region) for r in program.PROGRAM for region in r.effects))
 
 
-def simulate(out_dir, n_cassette: int, n_constitutive: int, seed: int, *,
-             tissues=program.TISSUES, replicates: int = 6, intron_median: float = 1200,
+def _counted(program) -> tuple:
+    """Every (motif, region) whose count the program reads."""
+    return tuple(dict.fromkeys((r.motif, region) for r in program for region in r.effects))
+
+
+def simulate(out_dir, n_cassette: int, n_constitutive: int, seed: int, *, program,
+             tissues=None, replicates: int = 6, intron_median: float = 1200,
              read_depth: float = 60, changing_threshold: float = 0.2,
              non_changing_threshold: float = 0.05, n_chromosomes: int = 5) -> dict:
     """Write a simulated transcriptome into ``out_dir`` (every file atomically).
@@ -108,8 +109,10 @@ def simulate(out_dir, n_cassette: int, n_constitutive: int, seed: int, *,
         Events of each kind (paper: 14,596 and 74,156), one gene each.
     seed : int
         Seeds every random choice; the same seed gives byte-identical files.
-    tissues : sequence of str
-        Tissues of :data:`.program.TISSUES` to quantify.
+    program : Program
+        The planted program (:func:`.program.read_program`).
+    tissues : sequence of str, optional
+        Tissues of the program to quantify (default: all of them).
     replicates : int
         Samples per tissue in the TPM table (and the group size in the voila metadata).
     intron_median : float
@@ -126,8 +129,8 @@ def simulate(out_dir, n_cassette: int, n_constitutive: int, seed: int, *,
         Path of every output: genome, fai, events, bed, gtf, majiq (the folder), psi_true,
         program, planted_sites, expression.
     """
-    tissues = tuple(tissues)
-    _check(n_cassette, n_constitutive, tissues, replicates, intron_median, read_depth,
+    tissues = tuple(program.tissues if tissues is None else tissues)
+    _check(program, n_cassette, n_constitutive, tissues, replicates, intron_median, read_depth,
            changing_threshold, non_changing_threshold, n_chromosomes)
     started = time.perf_counter()
     out = Path(out_dir)
@@ -140,34 +143,34 @@ def simulate(out_dir, n_cassette: int, n_constitutive: int, seed: int, *,
 
     genes = _draw_genes(n_cassette, n_constitutive, n_chromosomes, intron_median, rng["structure"])
     events = _events_table(genes)
-    planted = _planted_table(_write_genome(paths["genome"], genes, rng["genome"]), genes, events)
+    planted = _planted_table(_write_genome(paths["genome"], genes, program, rng["genome"]), genes, events)
     io.write_tsv(paths["events"], events)
     _write_plain(paths["bed"], ev.to_bed12(events))
     _write_plain(paths["gtf"], ev.to_gtf(events))
     io.write_tsv(paths["planted_sites"], planted)
 
-    strength, counts = _read_back(paths["genome"], events)
+    strength, counts = _read_back(paths["genome"], events, _counted(program))
     constitutive = events.event_type.eq("constitutive").to_numpy()
-    regulation = _regulation(counts)
-    psi = _true_psi(strength, regulation, constitutive, tissues, rng["psi"])
+    regulation = _regulation(counts, program)
+    psi = _true_psi(strength, regulation, constitutive, program.activities(tissues), rng["psi"])
     pairs, p_changing = _quantify(paths["majiq"], events, tissues, psi, rng["reads"], rng["posterior"],
                                   read_depth=read_depth, replicates=replicates,
                                   thresholds=(changing_threshold, non_changing_threshold))
     io.write_tsv(paths["psi_true"], pd.concat([events[["event_id"]], pd.DataFrame(psi, columns=tissues)],
                                               axis=1))
-    io.write_tsv(paths["program"], _program_table(tissues))
-    expression.write_tpm(paths["expression"], _rbp_tpm(tissues, replicates, rng["expression"]))
-    _summarise(events, psi, regulation, p_changing, pairs, tissues, planted, changing_threshold,
-               time.perf_counter() - started)
+    io.write_tsv(paths["program"], _program_table(program, tissues))
+    expression.write_tpm(paths["expression"], _rbp_tpm(program, tissues, replicates, rng["expression"]))
+    _summarise(program, events, psi, regulation, p_changing, pairs, tissues, planted,
+               changing_threshold, time.perf_counter() - started)
     return paths
 
 
-def _check(n_cassette, n_constitutive, tissues, replicates, intron_median, read_depth,
+def _check(program, n_cassette, n_constitutive, tissues, replicates, intron_median, read_depth,
            changing_threshold, non_changing_threshold, n_chromosomes) -> None:
-    unknown = [t for t in tissues if t not in program.TISSUES]
+    unknown = [t for t in tissues if t not in program.tissues]
     if not tissues or unknown or len(set(tissues)) != len(tissues):
-        raise ValueError(f"tissues {list(tissues)}: give distinct tissues of the program, "
-                         f"{list(program.TISSUES)}")
+        raise ValueError(f"tissues {list(tissues)}: give distinct tissues of the program "
+                         f"{program.path}, {list(program.tissues)}")
     if min(n_cassette, n_constitutive) < 0 or not 1 <= n_chromosomes <= n_cassette + n_constitutive:
         raise ValueError(f"n_cassette={n_cassette}, n_constitutive={n_constitutive}, "
                          f"n_chromosomes={n_chromosomes}: event counts must be >= 0 and each "
@@ -293,7 +296,7 @@ def _segments(exonic: np.ndarray, other: np.ndarray, lengths) -> tuple[np.ndarra
     return gene, other[i1 + i2:i1 + i2 + spacer]
 
 
-def _chunk_genome(chunk: pd.DataFrame, rng) -> tuple[np.ndarray, list, int]:
+def _chunk_genome(chunk: pd.DataFrame, program, rng) -> tuple[np.ndarray, list, int]:
     """Genome-orientation codes (A C G T = 0..3) of a run of genes with their spacers, the
     sites planted there, as (row in chunk, rbp, region, offset in region, instance,
     transcript start), and how many motif copies found no free room."""
@@ -301,7 +304,7 @@ def _chunk_genome(chunk: pd.DataFrame, rng) -> tuple[np.ndarray, list, int]:
     cassette = chunk.event_type.eq("cassette").to_numpy()
     # Who plants where, drawn for the whole chunk: RBP r plants in gene j, in region pick[j].
     plans = [(r, (cassette | r.everywhere) & (rng.random(m) < r.rate), rng.integers(len(r.effects), size=m))
-             for r in program.PROGRAM]
+             for r in program]
     lengths = chunk[["c1", "i1", "a", "i2", "c2", "spacer"]].to_numpy()
     c1, i1, a, i2, c2, spacer = lengths.T
     shift = chunk.gc_shift.to_numpy()
@@ -323,8 +326,8 @@ def _chunk_genome(chunk: pd.DataFrame, rng) -> tuple[np.ndarray, list, int]:
             if chosen[j]:
                 region = list(rbp.effects)[pick[j]]
                 lo, hi = windows[region]
-                offsets = _PREFERRED.get((rbp.name, region))
-                preferred = (lo + offsets[0], min(lo + offsets[1], hi)) if offsets else None
+                inside = rbp.window is not None and rbp.window[0] == region
+                preferred = (lo + rbp.window[1], min(lo + rbp.window[2], hi)) if inside else None
                 placed = _plant(gene, occupied, (lo, hi), preferred, rbp, rng)
                 planted += [(j, rbp.name, region, start - lo, instance, start) for start, instance in placed]
                 dropped += rbp.copies - len(placed)
@@ -355,7 +358,7 @@ class _FastaWriter:
         self.pending = np.zeros(0, np.uint8)
 
 
-def _write_genome(path: Path, genes: pd.DataFrame, rng) -> list:
+def _write_genome(path: Path, genes: pd.DataFrame, program, rng) -> list:
     """Write the FASTA and its .fai; return the planted sites as
     (gene row, rbp, region, offset, instance, transcript start)."""
     planted, dropped = [], 0
@@ -369,7 +372,7 @@ def _write_genome(path: Path, genes: pd.DataFrame, rng) -> list:
                 rows = np.flatnonzero(chroms == chrom)
                 for lo in range(0, len(rows), _CHUNK):
                     chunk = rows[lo:lo + _CHUNK]
-                    codes, sites, full = _chunk_genome(genes.iloc[chunk], rng)
+                    codes, sites, full = _chunk_genome(genes.iloc[chunk], program, rng)
                     fasta.extend(_DNA[codes])
                     planted += [(chunk[j], *rest) for j, *rest in sites]
                     dropped += full
@@ -400,15 +403,15 @@ def _planted_table(planted: list, genes: pd.DataFrame, events: pd.DataFrame) -> 
 
 # --- the truth --------------------------------------------------------------------------------
 
-def _read_back(genome: Path, events: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def _read_back(genome: Path, events: pd.DataFrame, counted: tuple) -> tuple[np.ndarray, np.ndarray]:
     """From the written genome: exon A's splice-site strength, score(3'ss) + score(5'ss), (n,),
-    and the count of every (motif, region) of ``_COUNTED``, (n, K)."""
-    counts = np.zeros((len(events), len(_COUNTED)), np.int64)
+    and the count of every (motif, region) of ``counted`` (:func:`_counted`), (n, K)."""
+    counts = np.zeros((len(events), len(counted)), np.int64)
     sites = {"A_3ss": [], "A_5ss": []}
     progress = Progress(len(events), "events", log, "reading the genome back")
     with pysam.FastaFile(str(genome)) as fasta:
         for i, (_, regions) in enumerate(ev.event_sequences(fasta, events)):
-            counts[i] = [sq.count_motif(regions[region], motif) for motif, region in _COUNTED]
+            counts[i] = [sq.count_motif(regions[region], motif) for motif, region in counted]
             for name, found in sites.items():
                 found.append(regions[name])
             progress.advance(1)
@@ -416,23 +419,22 @@ def _read_back(genome: Path, events: pd.DataFrame) -> tuple[np.ndarray, np.ndarr
     return strength, counts
 
 
-def _regulation(counts: np.ndarray) -> np.ndarray:
+def _regulation(counts: np.ndarray, program) -> np.ndarray:
     """(n, R): each RBP's change of inclusion log-odds at full activity, from the (n, K) motif
-    counts centred on the transcriptome's mean."""
+    counts (of :func:`_counted`) centred on the transcriptome's mean."""
     centred = counts - counts.mean(axis=0)
-    column = {key: k for k, key in enumerate(_COUNTED)}
+    column = {key: k for k, key in enumerate(_counted(program))}
     return np.stack([sum(effect * centred[:, column[r.motif, region]] for region, effect in r.effects.items())
-                     for r in program.PROGRAM], axis=1)
+                     for r in program], axis=1)
 
 
-def _true_psi(strength, regulation, constitutive, tissues, rng) -> np.ndarray:
+def _true_psi(strength, regulation, constitutive, activity, rng) -> np.ndarray:
     """(n, T) true PSI: basal inclusion from A's splice sites, each RBP's regulation scaled by
-    its activity in the tissue, a per-event random effect and per-tissue noise."""
-    basal = program.BASAL
-    activity = program.activities()[:, [program.TISSUES.index(t) for t in tissues]]   # (R, T)
+    its (R, T) ``activity`` in the tissue, a per-event random effect and per-tissue noise."""
+    basal = BASAL
     logit = (basal.intercept + basal.weight * (strength - basal.centre)
              + rng.normal(0.0, _EVENT_SD, len(strength)) + _CONSTITUTIVE_SHIFT * constitutive)
-    noise = rng.normal(0.0, basal.noise, (len(strength), len(tissues)))
+    noise = rng.normal(0.0, basal.noise, (len(strength), activity.shape[1]))
     return expit(logit[:, None] + regulation @ activity + noise)
 
 
@@ -502,13 +504,13 @@ def _write_majiq(folder: Path, events, tissues, alpha, beta, pairs, p_changing, 
 # Hooks for experiments on a transcriptome already written, such as the A1cf knockout of
 # eigflow_arms.liver.knockout: the regulation term of the truth, and the same quantification.
 
-def program_regulation(genome, events: pd.DataFrame) -> np.ndarray:
-    """(n, R) each RBP's change of inclusion log-odds at full activity, in
-    :data:`.program.PROGRAM` order: the term ``activity_r(t) * sum_region effect * (count -
-    mean count)`` of the truth without its activity, read from ``genome`` as :func:`simulate`
-    reads it. ``events`` must be the whole event table written with ``genome``, since counts
+def program_regulation(genome, events: pd.DataFrame, program) -> np.ndarray:
+    """(n, R) each RBP's change of inclusion log-odds at full activity, in ``program``'s order
+    (the :class:`.program.Program` the genome was simulated from): the term ``activity_r(t)
+    * sum_region effect * (count - mean count)`` of the truth without its activity, read from
+    ``genome`` as :func:`simulate` reads it. ``events`` must be the whole event table written with ``genome``, since counts
     are centred on its mean."""
-    return _regulation(_read_back(Path(genome), events)[1])
+    return _regulation(_read_back(Path(genome), events, _counted(program))[1], program)
 
 
 def quantify(folder, events: pd.DataFrame, groups, psi, seed: int, *, read_depth: float = 60,
@@ -534,21 +536,21 @@ def _write_plain(path: Path, table: pd.DataFrame) -> None:
         table.to_csv(tmp, sep="\t", header=False, index=False, quoting=csv.QUOTE_NONE)
 
 
-def _program_table(tissues) -> pd.DataFrame:
+def _program_table(program, tissues) -> pd.DataFrame:
     """One row per RBP and region it acts from, with its activity in each tissue."""
-    activity = program.activities()
+    activity = program.activities(tissues)
     return pd.DataFrame([
         {"rbp": r.name, "motif": r.motif, "region": region, "effect": effect, "rate": r.rate,
          "copies": r.copies, "everywhere": r.everywhere,
-         **{f"activity_{t}": activity[i, program.TISSUES.index(t)] for t in tissues},
+         **{f"activity_{t}": activity[i, k] for k, t in enumerate(tissues)},
          "source": r.source}
-        for i, r in enumerate(program.PROGRAM) for region, effect in r.effects.items()])
+        for i, r in enumerate(program) for region, effect in r.effects.items()])
 
 
-def _rbp_tpm(tissues, replicates: int, rng) -> pd.DataFrame:
+def _rbp_tpm(program, tissues, replicates: int, rng) -> pd.DataFrame:
     """Wide TPM table: every RBP of the program and two housekeeping genes; each sample is the
     gene's mean TPM in the tissue times lognormal noise."""
-    mean = {r.name: [r.expression[t] for t in tissues] for r in program.PROGRAM}
+    mean = {r.name: [r.expression[t] for t in tissues] for r in program}
     mean |= {gene: [tpm] * len(tissues) for gene, tpm in _HOUSEKEEPING.items()}
     level = np.array(list(mean.values()))[:, :, None]                                    # (G, T, 1)
     tpm = level * rng.lognormal(0.0, _TPM_SD, (len(mean), len(tissues), replicates))
@@ -557,7 +559,7 @@ def _rbp_tpm(tissues, replicates: int, rng) -> pd.DataFrame:
                       pd.DataFrame(tpm.reshape(len(mean), -1), columns=columns)], axis=1)
 
 
-def _summarise(events, psi, regulation, p_changing, pairs, tissues, planted, threshold,
+def _summarise(program, events, psi, regulation, p_changing, pairs, tissues, planted, threshold,
                seconds) -> None:
     """Log the spread of PSI and, per tissue, the cassette events that change against at least
     one other tissue, what drives the true differences, and whose planted sites they carry."""
@@ -571,7 +573,7 @@ def _summarise(events, psi, regulation, p_changing, pairs, tissues, planted, thr
     if not cassette.any():
         return
     changes = p_changing >= _CHANGING_PROBABILITY
-    activity = program.activities()[:, [program.TISSUES.index(t) for t in tissues]]
+    activity = program.activities(tissues)
     for k, tissue in enumerate(tissues):
         changing = changes[:, [p for p, pair in enumerate(pairs) if k in pair]].any(axis=1)
         share = _program_share(regulation[cassette], activity, k)
@@ -586,7 +588,7 @@ def _summarise(events, psi, regulation, p_changing, pairs, tissues, planted, thr
                  "regulators (%s), %.0f%% of all cassette events do",
                  tissue, hits.sum(), (changing & ~cassette).sum(), threshold, _CHANGING_PROBABILITY,
                  100 * share.sum(),
-                 ", ".join(f"{program.PROGRAM[r].name} {100 * share[r]:.0f}%" for r in top),
+                 ", ".join(f"{program.rbps[r].name} {100 * share[r]:.0f}%" for r in top),
                  100 * carries[hits].mean() if hits.any() else 0.0, ", ".join(specific) or "none",
                  100 * carries[cassette].mean())
     log.info("simulated %d events (%d cassette) in %.1f s", len(events), cassette.sum(), seconds)
@@ -601,4 +603,4 @@ def _program_share(regulation: np.ndarray, activity: np.ndarray, k: int) -> np.n
         return np.zeros(len(regulation.T))
     step = activity[:, [k]] - activity[:, others]                                        # (R, T-1)
     per_rbp = (regulation.var(axis=0)[:, None] * step ** 2).mean(axis=1)                 # (R,)
-    return per_rbp / (per_rbp.sum() + 2 * program.BASAL.noise ** 2)
+    return per_rbp / (per_rbp.sum() + 2 * BASAL.noise ** 2)

@@ -2,13 +2,13 @@
 
 On real data the paper can only check a method's features against "known" ones
 (:mod:`eigflow_arms.splicing.known`); the simulation knows which features carry planted signal,
-from the program (:mod:`eigflow_arms.splicing.program`). For a tissue's class of interest
+from the program (:class:`eigflow_arms.splicing.program.Program`). For a tissue's class of interest
 (exons differentially included in that tissue) a feature's tier is
 
 * ``specific``: the density feature of the motif of an RBP that sets the tissue apart
-  (:func:`eigflow_arms.splicing.program.specific_rbps`), in a region where it has an effect;
+  (:meth:`~eigflow_arms.splicing.program.Program.specific_rbps`), in a region where it has an effect;
 * ``differential``: the same for the other RBPs that can make exons change between the
-  tissue and another (:func:`eigflow_arms.splicing.program.differential_rbps`);
+  tissue and another (:meth:`~eigflow_arms.splicing.program.Program.differential_rbps`);
 * ``kmer``: a k-mer feature (k >= 3) in such an RBP's effect region that occurs inside one
   of its motif's instances (it counts the planted sites too);
 * ``basal``: the alternative exon's splice-site scores, which separate alternative from
@@ -31,8 +31,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .features import KNOWN_MOTIFS, kmer_in_motif
-from .program import differential_rbps, rbp, specific_rbps
+from .features import kmer_in_motif, known_motifs
 
 TIERS = ("specific", "differential", "kmer", "basal", "shared", "none")
 PLANTED_TIERS = ("specific", "differential", "kmer", "basal")
@@ -61,20 +60,23 @@ def _shared_with(row, regulators: list, motifs) -> list[str]:
     return [m.name for m in motifs if m.name not in acting and kmer_in_motif(row.key, m.motif)]
 
 
-def feature_truth(annotation: pd.DataFrame, tissue: str = "hippocampus", min_change: float = 0.3,
-                  motifs=KNOWN_MOTIFS) -> pd.DataFrame:
+def feature_truth(annotation: pd.DataFrame, program, tissue: str = "hippocampus",
+                  min_change: float = 0.3, motifs=None) -> pd.DataFrame:
     """Tier of every feature for the class of exons differentially included in ``tissue``.
 
     Parameters
     ----------
     annotation : DataFrame
         Columns feature, region, kind, key (:func:`eigflow_arms.splicing.features.annotate`).
+    program : Program
+        The planted program (:func:`eigflow_arms.splicing.program.read_program`).
     tissue : str
     min_change : float
         Activity difference that makes an RBP differential or specific (see the program).
-    motifs : sequence of KnownMotif
-        The known motifs (the program's and the decoys) whose k-mers make a ``kmer`` claim
-        ``shared`` when the motif does not regulate in the feature's region.
+    motifs : sequence of KnownMotif, optional
+        The known motifs whose k-mers make a ``kmer`` claim ``shared`` when the motif does not
+        regulate in the feature's region; default the features' own,
+        :func:`eigflow_arms.splicing.features.known_motifs` (the program's and the decoys).
 
     Returns
     -------
@@ -82,10 +84,11 @@ def feature_truth(annotation: pd.DataFrame, tissue: str = "hippocampus", min_cha
     order; '' when none), tier (one of ``TIERS``) and shared_with (for ``shared``, the
     motifs that also hold the k-mer; else ''), in the annotation's order.
     """
-    specific = set(specific_rbps(tissue, min_change))
-    # Every specific RBP is differential too: its activity differs from the others' median.
-    regulators = [(rbp(name), "specific" if name in specific else "differential")
-                  for name in differential_rbps(tissue, min_change)]
+    specific = set(program.specific_rbps(tissue, min_change))
+    differential = set(program.differential_rbps(tissue, min_change))
+    regulators = [(r, "specific" if r.name in specific else "differential")
+                  for r in program if r.name in specific | differential]
+    motifs = known_motifs(program) if motifs is None else motifs
     rows = []
     for row in annotation.itertuples(index=False):
         claims = _claims(row, regulators)
@@ -96,11 +99,12 @@ def feature_truth(annotation: pd.DataFrame, tissue: str = "hippocampus", min_cha
     return pd.DataFrame(rows, columns=["feature", "rbp", "tier", "shared_with"])
 
 
-def meta_truth(feature_truth_table: pd.DataFrame, meta_table: pd.DataFrame, motifs=KNOWN_MOTIFS) -> pd.DataFrame:
+def meta_truth(feature_truth_table: pd.DataFrame, meta_table: pd.DataFrame, program) -> pd.DataFrame:
     """Truth per meta-feature: planted when a member's tier is in ``PLANTED_TIERS``, shared
     when it is not planted but a member is ``shared`` (see the module docstring).
 
-    ``motifs`` gives the order in which the rbps column lists the RBPs (the program's first).
+    The rbps column lists the RBPs in the order of the program's known motifs
+    (:func:`eigflow_arms.splicing.features.known_motifs`: the program's, then the decoys).
 
     Returns
     -------
@@ -114,7 +118,7 @@ def meta_truth(feature_truth_table: pd.DataFrame, meta_table: pd.DataFrame, moti
     if missing.any():
         raise ValueError(f"feature {table.feature[missing].iloc[0]!r} of the meta-feature table has no "
                          f"truth; build both tables from the same annotation")
-    order = {m.name: i for i, m in enumerate(motifs)}
+    order = {m.name: i for i, m in enumerate(known_motifs(program))}
 
     def summarise(group: pd.DataFrame) -> pd.Series:
         tiers = sorted(set(group.tier) - {"none"}, key=TIERS.index)

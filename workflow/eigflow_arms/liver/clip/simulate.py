@@ -1,4 +1,5 @@
-"""Simulated A1CF PAR-CLIP of a simulated transcriptome: aligned reads in a sorted, indexed BAM.
+"""Simulated PAR-CLIP of a simulated transcriptome's liver regulator (the paper's A1CF): aligned
+reads in a sorted, indexed BAM.
 
 What a PAR-CLIP library holds after adapter trimming and alignment (paper Methods, "A1CF
 PAR-CLIP analysis"; Hafner et al. 2010):
@@ -29,8 +30,8 @@ import pysam
 
 from eigflow_arms.common import io
 from eigflow_arms.splicing import events as ev
-from eigflow_arms.splicing import program
 from eigflow_arms.splicing import sequence as sq
+from eigflow_arms.splicing.features import motif_instances
 
 __all__ = ["simulate_parclip"]
 
@@ -45,7 +46,7 @@ _CONVERTED_BASE = {"+": "C", "-": "G"}
 
 
 def simulate_parclip(genome_fasta, events: pd.DataFrame, planted_sites_tsv, out_bam, seed: int, *,
-                     rbp: str = "A1CF", occupancy: float = 0.9, chance_occupancy: float = 0.3,
+                     rbp, occupancy: float = 0.9, chance_occupancy: float = 0.3,
                      tags_per_site: float = 6.0, conversion: float = 0.7, n_background: int = 2000,
                      error_rate: float = 0.004, duplicate_rate: float = 1.0,
                      read_length: tuple[int, int] = (30, 40)) -> pd.DataFrame:
@@ -61,8 +62,10 @@ def simulate_parclip(genome_fasta, events: pd.DataFrame, planted_sites_tsv, out_
         ``planted_sites.tsv`` of :func:`eigflow_arms.splicing.simulate.simulate`.
     out_bam : path
     seed : int
-    rbp : str
-        The crosslinked RBP; its planted instances and its motif's chance matches bind.
+    rbp : RBP
+        The crosslinked RBP of the program (:class:`eigflow_arms.splicing.program.RBP`: the
+        liver's regulator, :meth:`~eigflow_arms.splicing.program.Program.regulator`); its
+        planted instances and its motif's chance matches bind.
     occupancy, chance_occupancy : float
         Probability that a planted / chance instance is bound.
     tags_per_site : float
@@ -88,9 +91,14 @@ def simulate_parclip(genome_fasta, events: pd.DataFrame, planted_sites_tsv, out_
     _check(occupancy, chance_occupancy, tags_per_site, conversion, n_background, error_rate,
            duplicate_rate, read_length)
     rng = np.random.default_rng(seed)
-    motif = program.rbp(rbp).motif
+    motif = rbp.motif
+    if any("U" not in instance for instance in motif_instances(motif)):
+        # 4-thiouridine crosslinks at a U: a site without one leaves no transition to call.
+        raise ValueError(f"{rbp.name}'s motif {motif} has instances without a U, which PAR-CLIP "
+                         f"cannot crosslink; give the program's liver regulator a motif whose every "
+                         f"instance holds a U")
     planted = pd.read_csv(planted_sites_tsv, sep="\t", dtype={"event_id": str, "chrom": str})
-    planted = planted[planted.rbp == rbp]
+    planted = planted[planted.rbp == rbp.name]
     with pysam.FastaFile(str(genome_fasta)) as fasta:
         sites = pd.concat([_planted_sites(planted, rng), _chance_sites(fasta, events, planted, motif, rng)],
                           ignore_index=True)
@@ -110,7 +118,7 @@ def simulate_parclip(genome_fasta, events: pd.DataFrame, planted_sites_tsv, out_
     _write_bam(Path(out_bam), header, reads)
     log.info("PAR-CLIP: %d bound %s sites (%d planted, %d chance matches of %s) with %d unique "
              "tags (%d with T-to-C), %d background tags; %d reads with PCR duplicates -> %s",
-             len(sites), rbp, sites.source.eq("planted").sum(), sites.source.eq("chance").sum(),
+             len(sites), rbp.name, sites.source.eq("planted").sum(), sites.source.eq("chance").sum(),
              motif, sites.tags.sum(), sites.converted.sum(), n_background, len(reads), out_bam)
     return sites
 

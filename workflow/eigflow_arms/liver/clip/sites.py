@@ -1,4 +1,4 @@
-"""PAR-CLIP crosslink sites as the CLIP Tool Kit calls them, and A1CF binding around exon sets.
+"""PAR-CLIP crosslink sites as the CLIP Tool Kit calls them, and binding around exon sets.
 
 From a BAM of aligned PAR-CLIP reads (paper Methods, "A1CF PAR-CLIP analysis"; CTK's
 PAR-CLIP protocol, Shah et al. 2017):
@@ -44,14 +44,13 @@ from eigflow_arms.common.checks import examples, require_matches
 from eigflow_arms.splicing import events as ev
 from eigflow_arms.splicing import sequence as sq
 
-__all__ = ["ClipError", "Tag", "A1CF_MOTIFS", "REGIONS", "open_bam", "aligned_reads",
+__all__ = ["ClipError", "Tag", "REGIONS", "open_bam", "aligned_reads",
            "collapse_duplicates", "unique_tags", "crosslink_sites", "write_bed", "read_bed",
            "read_sites_for_events", "call_sites", "binding_table", "fisher_by_region",
            "binding_tests", "tags_by_position", "motif_enrichment_at_sites"]
 
 log = logging.getLogger(__name__)
 
-A1CF_MOTIFS = ("AAU", "UAA", "AUU")   # paper Fig. 4c, from RNAcompete (Ray et al. 2013)
 REGIONS = ("upstream", "exon", "downstream", "any")
 SITE_COLUMNS = ["chrom", "pos0", "strand", "tags"]
 # The transcript's U and the cDNA's C as the genome's forward strand shows them; MD gives the
@@ -182,7 +181,7 @@ def crosslink_sites(bam_path, min_tags: int = 2) -> pd.DataFrame:
              "with >= %d unique tags", path, progress.done, n_tags, n_converted, len(sites), len(kept),
              min_tags)
     # No site would give Fig. 4d and supp. S12 zero bound exons in every set: figures of
-    # nothing, not of A1CF binding.
+    # nothing, not of the regulator's binding.
     if not progress.done:
         raise ClipError(f"{path}: no crosslink site, no reads: the BAM holds no primary mapped read "
                         f"(it is empty, or every read is unmapped, secondary or QC-failed); align "
@@ -392,12 +391,13 @@ def _coverage(seq: str, motifs) -> np.ndarray:
     return np.cumsum(delta[:-1]) > 0
 
 
-def motif_enrichment_at_sites(fasta_path, sites: pd.DataFrame, motifs=A1CF_MOTIFS, window: int = 50,
+def motif_enrichment_at_sites(fasta_path, sites: pd.DataFrame, motifs, window: int = 50,
                               shift: tuple[int, int] = (100, 300), seed: int = 0) -> pd.DataFrame:
     """How often the motifs cover each position around crosslink sites, against background
     Us (supp. S12a).
 
-    A crosslink needs a U, so each site's background is a U drawn at random ``shift`` nt
+    ``motifs``: IUPAC motifs, the liver regulator's k-mers (paper: AAU, UAA, AUU;
+    :mod:`eigflow_arms.liver.regulator`). A crosslink needs a U, so each site's background is a U drawn at random ``shift`` nt
     (either side) from it on the same strand: same transcript, same composition, no site.
 
     Returns

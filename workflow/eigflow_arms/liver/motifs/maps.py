@@ -9,8 +9,9 @@ exon or the far end of the intron), and N is never counted: not as a motif, not 
 frequency's denominator. Positions are relative to the splice site: 0 is the first
 nucleotide after the exon-intron (5'ss) or intron-exon (3'ss) boundary.
 
-* :func:`motif_positions_matrix`: (n, L) whether an A1CF 3-mer (AAU, UAA or AUU, paper refs
-  29, 34) starts at each position; :func:`motif_map`: the fraction of events with one,
+* :func:`motif_positions_matrix`: (n, L) whether one of the liver regulator's 3-mers
+  (:mod:`eigflow_arms.liver.regulator`; A1CF's AAU, UAA or AUU, paper refs 29, 34) starts at
+  each position; :func:`motif_map`: the fraction of events with one,
   smoothed by :func:`running_mean` (20 nt) for plotting.
 * :func:`window_fisher`: at each position, the events holding a motif anywhere in the 20-nt
   window starting there, regulated vs non-regulated set, two-sided Fisher's exact test
@@ -32,7 +33,6 @@ from eigflow_arms.splicing.events import layout, oriented, span_sequence
 from eigflow_arms.splicing.sequence import IUPAC, codes
 
 __all__ = [
-    "A1CF_KMERS",
     "FIG4C_PANELS",
     "FIGS11_PANELS",
     "WINDOWS",
@@ -51,7 +51,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 WINDOWS = ("C1_5ss", "A_3ss", "A_5ss", "C2_3ss")
-A1CF_KMERS = ("AAU", "UAA", "AUU")
 EXONIC, INTRONIC, SMOOTH, FISHER_WINDOW = 50, 300, 20, 20
 # Fisher's two-sided p sums the tables no more likely than the observed one; a relative
 # tolerance keeps tables tied with it in exact arithmetic from dropping out (R's choice).
@@ -60,18 +59,18 @@ _TIE = 1 + 1e-7
 # (title, exon sets drawn, (regulated, non-regulated) comparisons tested): paper Fig. 4c
 # (top: the liver sets; bottom: the A1cf knockout sets, with the liver set for comparison)
 # and supp. S11 (a: liver vs other tissues; b: higher inclusion in the liver / enhanced by
-# A1CF; c: lower inclusion / repressed). Set names: eigflow_arms.liver.exon_sets and
-# eigflow_arms.liver.knockout.
+# A1CF; c: lower inclusion / repressed); {rbp} is the liver's regulator. Set names:
+# eigflow_arms.liver.exon_sets and eigflow_arms.liver.knockout.
 FIG4C_PANELS = (
     ("Liver", ("changing", "non_changing"), (("changing", "non_changing"),)),
-    ("A1cf knockout", ("changing", "regulated", "non_regulated"), (("regulated", "non_regulated"),)),
+    ("{rbp} knockout", ("changing", "regulated", "non_regulated"), (("regulated", "non_regulated"),)),
 )
 FIGS11_PANELS = (
     ("Liver vs other tissues", ("changing", "other_alternative", "non_changing"),
      (("changing", "other_alternative"), ("changing", "non_changing"))),
-    ("Included in liver, enhanced by A1CF", ("increased", "enhanced", "non_changing", "non_regulated"),
+    ("Included in liver, enhanced by {rbp}", ("increased", "enhanced", "non_changing", "non_regulated"),
      (("increased", "non_changing"), ("enhanced", "non_regulated"))),
-    ("Excluded in liver, repressed by A1CF", ("decreased", "repressed", "non_changing", "non_regulated"),
+    ("Excluded in liver, repressed by {rbp}", ("decreased", "repressed", "non_changing", "non_regulated"),
      (("decreased", "non_changing"), ("repressed", "non_regulated"))),
 )
 
@@ -150,7 +149,7 @@ def _code_matrix(sequences) -> np.ndarray:
     return codes("".join(sequences).upper()).reshape(len(sequences), lengths.pop())
 
 
-def motif_positions_matrix(sequences, motifs=A1CF_KMERS) -> np.ndarray:
+def motif_positions_matrix(sequences, motifs) -> np.ndarray:
     """(n, L) bool: one of the IUPAC ``motifs`` starts at each position of each sequence.
 
     ``sequences``: n equally long RNA strings (N allowed: a motif never matches across one).
@@ -228,7 +227,7 @@ def window_fisher(regulated: np.ndarray, background: np.ndarray, window: int = F
     return np.minimum(np.where(pmf <= observed * _TIE, pmf, 0.0).sum(axis=1), 1.0)
 
 
-def map_tables(windows: dict, sets: dict, tested, motifs=A1CF_KMERS, exonic: int = EXONIC,
+def map_tables(windows: dict, sets: dict, tested, motifs, exonic: int = EXONIC,
                intronic: int = INTRONIC, smooth: int = SMOOTH, window: int = FISHER_WINDOW
                ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Motif maps of exon sets and the window tests between them, as tidy tables.
@@ -241,6 +240,9 @@ def map_tables(windows: dict, sets: dict, tested, motifs=A1CF_KMERS, exonic: int
         set name -> (n,) bool mask over the same events.
     tested : sequence of (regulated, background) set names
         E.g. :func:`comparisons` of ``FIG4C_PANELS``.
+    motifs : sequence of str
+        IUPAC motifs mapped: the liver regulator's k-mers (paper: AAU, UAA, AUU;
+        :mod:`eigflow_arms.liver.regulator`).
 
     Returns
     -------
