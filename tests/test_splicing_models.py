@@ -284,3 +284,41 @@ def test_bundle_round_trip(tmp_path, variational):
     with pytest.raises(TypeError, match="meta"):
         save_bundle(tmp_path / "bad.pt", ae, code, {"auc": np.float64(0.9)})
     assert not (tmp_path / "bad.pt").exists()
+
+
+# --------------------------------------------------------------------------------- baseline table
+
+
+class _Total(torch.nn.Module):
+    """F(x) = sum of the features: outputs known at every point."""
+
+    def forward(self, x):
+        return x.sum(dim=1)
+
+
+def test_baseline_table_places_each_baseline():
+    from eigflow import BASELINES
+    from eigflow.autoencoder import decode_numpy
+    from eigflow_arms.splicing.baseline_table import baseline_table
+    rng = np.random.default_rng(0)
+    events = rng.uniform(0.2, 1.0, (60, 5)).astype(np.float32)
+    train = np.arange(60) < 40
+    ae, _ = random_models(variational=False, n_features=5)
+    table = baseline_table(_Total(), ae, events, train, events[:6], events[30:], n_baselines=2, seed=0)
+    table = table.set_index("baseline")
+    assert list(table.index) == list(BASELINES)
+    mean = events[train].mean(axis=0)
+    zero = table.loc["zero"]
+    # The origin: F = 0 below every event, as far from the mean as the mean's norm.
+    assert zero.n_points == 1 and zero.output == 0 and zero.output_percentile == 0
+    np.testing.assert_allclose(zero.distance_to_mean, np.linalg.norm(mean), rtol=1e-5)
+    decoded = decode_numpy(ae, np.zeros((1, 3), np.float32))[0]
+    np.testing.assert_allclose(table.loc["encoded-zero", "distance_to_mean"], np.linalg.norm(decoded - mean),
+                               rtol=1e-5)
+    np.testing.assert_allclose(table.loc["encoded-zero", "output"], decoded.sum(), rtol=1e-5)
+    # Drawn from the events themselves: no distance to the nearest event.
+    np.testing.assert_allclose(table.loc[["median", "close", "random"], "distance_to_nearest_event"], 0, atol=1e-3)
+    assert table.loc["close", "n_points"] == 12 and table.loc["median", "n_points"] == 2
+    assert table.output_percentile.between(0, 100).all()
+    np.testing.assert_allclose(table.event_distance_to_mean, np.median(np.linalg.norm(events - mean, axis=1)),
+                               rtol=1e-5)
