@@ -20,6 +20,7 @@ from eigflow_arms.splicing.models import (
 from eigflow_arms.splicing.stability import INPUT, latent_stability, stability_table
 
 FIT = {"batch_size": 64, "lr": 3e-3, "log": lambda line: None}
+CODE_FIT = {**FIT, "batch_size": 8}  # events, each with all its tissue pairs
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 
@@ -53,8 +54,7 @@ def events():
 def trained(events):
     x, psi, dpsi = events
     ae = train_autoencoder(x, [16], 4, False, epochs=60, seed=0, **FIT)
-    code = train_splicing_code(ae, x, psi, dpsi, np.arange(300), [16], epochs=40, seed=0, **FIT)
-    return ae, code
+    return train_splicing_code(ae, x, psi, dpsi, np.arange(300), [16], epochs=40, seed=0, **CODE_FIT)
 
 
 def random_models(variational=True, n_features=8, n_tissues=4, seed=0):
@@ -154,13 +154,30 @@ def test_splicing_code_separates_changing_events(events, trained):
 def test_splicing_code_training_is_deterministic(events, trained):
     x, psi, dpsi = events
     ae, code = trained
-    again = train_splicing_code(ae, x, psi, dpsi, np.arange(300), [16], epochs=40, seed=0, **FIT)
+    same, again = train_splicing_code(ae, x, psi, dpsi, np.arange(300), [16], epochs=40, seed=0, **CODE_FIT)
+    assert same is ae  # frozen: the encoder is the autoencoder's own
     for a, b in zip(code.state_dict().values(), again.state_dict().values()):
         assert torch.equal(a, b)
     bad = psi.copy()
     bad[0, 1] = np.nan
     with pytest.raises(ValueError, match="NaN"):
-        train_splicing_code(ae, x, bad, dpsi, np.arange(300), [16], epochs=1, seed=0, **FIT)
+        train_splicing_code(ae, x, bad, dpsi, np.arange(300), [16], epochs=1, seed=0, **CODE_FIT)
+
+
+def test_fine_tuning_trains_a_copy_of_the_encoder_with_the_code(events, trained):
+    x, psi, dpsi = events
+    ae, _ = trained
+    before = {k: v.clone() for k, v in ae.state_dict().items()}
+    runs = [train_splicing_code(ae, x, psi, dpsi, np.arange(300), [16], epochs=3, seed=0, dpsi_weight=5.0,
+                                fine_tune=True, reconstruction_weight=0.1, feature_sparsity=0.01, **CODE_FIT)
+            for _ in range(2)]
+    tuned = runs[0][0]
+    assert tuned is not ae and all(torch.equal(v, ae.state_dict()[k]) for k, v in before.items())
+    assert not torch.equal(tuned.mu.weight, ae.mu.weight)
+    for (name, a), b in zip(tuned.state_dict().items(), runs[1][0].state_dict().values()):
+        assert torch.equal(a, b), name
+    for a, b in zip(runs[0][1].state_dict().values(), runs[1][1].state_dict().values()):
+        assert torch.equal(a, b)
 
 
 def test_differential_inclusion_is_the_mean_over_pairs():

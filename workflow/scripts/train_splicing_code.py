@@ -10,8 +10,8 @@ p = snakemake.params
 data = io.load_npz(snakemake.input.data)
 train_rows = np.flatnonzero(data["train"])
 autoencoder = models.train_autoencoder(data["x"][train_rows], seed=p.seed, **p.autoencoder)
-code = models.train_splicing_code(autoencoder, data["x"], data["psi"], data["dpsi"], train_rows,
-                                  seed=p.seed, **p.code)
+autoencoder, code = models.train_splicing_code(autoencoder, data["x"], data["psi"], data["dpsi"], train_rows,
+                                               seed=p.seed, **p.code)
 models.save_bundle(snakemake.output.model, autoencoder, code,
                    {"tissues": data["tissues"].tolist(), "autoencoder": p.autoencoder, "code": p.code})
 
