@@ -339,3 +339,22 @@ def test_baseline_table_places_each_baseline():
     assert table.output_percentile.between(0, 100).all()
     np.testing.assert_allclose(table.event_distance_to_mean, np.median(np.linalg.norm(events - mean, axis=1)),
                                rtol=1e-5)
+
+
+def test_centring_moves_the_latent_origin_to_the_mean_code_and_nothing_else():
+    from eigflow.autoencoder import decode_numpy, encode_numpy
+    from eigflow_arms.splicing.models import centre_latent
+    ae, code = random_models(variational=False, n_features=8, n_tissues=4)
+    x = np.random.default_rng(0).uniform(size=(50, 8)).astype(np.float32)
+    moved_ae, moved_code = centre_latent(ae, code, x)
+    z = encode_numpy(ae, x)
+    np.testing.assert_allclose(encode_numpy(moved_ae, x).mean(axis=0), 0, atol=1e-5)
+    np.testing.assert_allclose(decode_numpy(moved_ae, np.zeros((1, 3), np.float32)),
+                               decode_numpy(ae, z.mean(axis=0, keepdims=True)), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(decode_numpy(moved_ae, encode_numpy(moved_ae, x)), decode_numpy(ae, z),
+                               rtol=1e-5, atol=1e-6)
+    with torch.no_grad():
+        before = DifferentialInclusion(ae, code, 1, [0, 2, 3])(torch.from_numpy(x))
+        after = DifferentialInclusion(moved_ae, moved_code, 1, [0, 2, 3])(torch.from_numpy(x))
+    np.testing.assert_allclose(after.numpy(), before.numpy(), rtol=1e-5, atol=1e-6)
+    assert not torch.equal(moved_ae.mu.bias, ae.mu.bias)  # copies: the originals stay as they were

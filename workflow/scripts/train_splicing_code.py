@@ -12,6 +12,7 @@ train_rows = np.flatnonzero(data["train"])
 autoencoder = models.train_autoencoder(data["x"][train_rows], seed=p.seed, **p.autoencoder)
 autoencoder, code = models.train_splicing_code(autoencoder, data["x"], data["psi"], data["dpsi"], train_rows,
                                                seed=p.seed, **p.code)
+autoencoder, code = models.centre_latent(autoencoder, code, data["x"][train_rows])
 models.save_bundle(snakemake.output.model, autoencoder, code,
                    {"tissues": data["tissues"].tolist(), "autoencoder": p.autoencoder, "code": p.code})
 
