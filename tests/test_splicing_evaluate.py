@@ -381,3 +381,40 @@ def test_method_colours_follow_the_path():
 
     assert figures.method_color("H-L-IG.zero") == figures.method_color("H-L-IG.median")
     assert len({figures.method_color(f"{p}.zero") for p in PATHS}) == 4
+
+
+# --- oracles of what the simulated data allow ------------------------------------------------
+
+def test_oracles_rank_the_truth_above_a_learner_and_the_program():
+    """Labels drawn from the simulation's own noise model: the sequence oracle, which knows it,
+    ranks best; the program's contrast, blind to basal inclusion, and trees, which must learn
+    from labels, come after it but well above chance."""
+    from eigflow_arms.splicing import program, simulate
+    from scipy.special import expit
+    rng = np.random.default_rng(0)
+    n, threshold = 1500, 0.2
+    activity = np.array([[1.0, 0.0, 0.0], [0.2, 1.0, 0.2]])       # RBP 0 in tissue 0, RBP 1 in 1
+    regulation = rng.binomial(1, 0.3, (n, 2)) * rng.choice([-1.5, 1.5], (n, 2))
+    strength = rng.normal(program.BASAL.centre, 4.0, n)
+    basal = program.BASAL.intercept + program.BASAL.weight * (strength - program.BASAL.centre)
+    psi = expit(basal[:, None] + regulation @ activity + rng.normal(0, simulate._EVENT_SD, (n, 1))
+                + rng.normal(0, program.BASAL.noise, (n, 3)))
+    labels = np.abs(psi[:, [0]] - psi[:, 1:]).max(axis=1) >= threshold
+    train = np.arange(n) < 1000
+    table = ev.oracle_table(labels, train, ~train, np.c_[regulation, strength], regulation, strength,
+                            activity, 0, threshold, seed=0)
+    assert list(table.metric) == list(ev.ORACLES) and table.description.str.len().gt(20).all()
+    assert (table.n_changing + table.n_unchanged == 500).all()
+    auc = table.set_index("metric").auc
+    assert auc.auc_oracle_sequence > auc.auc_oracle_program + 0.03
+    assert auc.auc_oracle_sequence > auc.auc_oracle_boosted_trees
+    assert min(auc.auc_oracle_program, auc.auc_oracle_boosted_trees) > 0.65
+
+
+def test_sequence_change_probability_is_certain_far_from_the_threshold():
+    from eigflow_arms.splicing.program import BASAL
+    activity = np.array([[1.0, 0.0]])
+    # Basal log-odds -5 (PSI ~0.01): +20 in tissue 0 always changes PSI, none never does.
+    strength = np.full(2, BASAL.centre - (5 + BASAL.intercept) / BASAL.weight)
+    p = ev.sequence_change_probability(strength, np.array([[20.0], [0.0]]), activity, 0, 0.2, seed=0, draws=200)
+    np.testing.assert_allclose(p, [1.0, 0.0], atol=0.01)

@@ -20,6 +20,7 @@ from eigflow_arms.splicing.models import (
 from eigflow_arms.splicing.stability import INPUT, latent_stability, stability_table
 
 FIT = {"batch_size": 64, "lr": 3e-3, "log": lambda line: None}
+CODE_FIT = {**FIT, "batch_size": 8}  # events, each with all its tissue pairs
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 
@@ -53,8 +54,7 @@ def events():
 def trained(events):
     x, psi, dpsi = events
     ae = train_autoencoder(x, [16], 4, False, epochs=60, seed=0, **FIT)
-    code = train_splicing_code(ae, x, psi, dpsi, np.arange(300), [16], epochs=40, seed=0, **FIT)
-    return ae, code
+    return train_splicing_code(ae, x, psi, dpsi, np.arange(300), [16], epochs=40, seed=0, **CODE_FIT)
 
 
 def random_models(variational=True, n_features=8, n_tissues=4, seed=0):
@@ -154,13 +154,30 @@ def test_splicing_code_separates_changing_events(events, trained):
 def test_splicing_code_training_is_deterministic(events, trained):
     x, psi, dpsi = events
     ae, code = trained
-    again = train_splicing_code(ae, x, psi, dpsi, np.arange(300), [16], epochs=40, seed=0, **FIT)
+    same, again = train_splicing_code(ae, x, psi, dpsi, np.arange(300), [16], epochs=40, seed=0, **CODE_FIT)
+    assert same is ae  # frozen: the encoder is the autoencoder's own
     for a, b in zip(code.state_dict().values(), again.state_dict().values()):
         assert torch.equal(a, b)
     bad = psi.copy()
     bad[0, 1] = np.nan
     with pytest.raises(ValueError, match="NaN"):
-        train_splicing_code(ae, x, bad, dpsi, np.arange(300), [16], epochs=1, seed=0, **FIT)
+        train_splicing_code(ae, x, bad, dpsi, np.arange(300), [16], epochs=1, seed=0, **CODE_FIT)
+
+
+def test_fine_tuning_trains_a_copy_of_the_encoder_with_the_code(events, trained):
+    x, psi, dpsi = events
+    ae, _ = trained
+    before = {k: v.clone() for k, v in ae.state_dict().items()}
+    runs = [train_splicing_code(ae, x, psi, dpsi, np.arange(300), [16], epochs=3, seed=0, dpsi_weight=5.0,
+                                fine_tune=True, reconstruction_weight=0.1, feature_sparsity=0.01, **CODE_FIT)
+            for _ in range(2)]
+    tuned = runs[0][0]
+    assert tuned is not ae and all(torch.equal(v, ae.state_dict()[k]) for k, v in before.items())
+    assert not torch.equal(tuned.mu.weight, ae.mu.weight)
+    for (name, a), b in zip(tuned.state_dict().items(), runs[1][0].state_dict().values()):
+        assert torch.equal(a, b), name
+    for a, b in zip(runs[0][1].state_dict().values(), runs[1][1].state_dict().values()):
+        assert torch.equal(a, b)
 
 
 def test_differential_inclusion_is_the_mean_over_pairs():
@@ -284,3 +301,60 @@ def test_bundle_round_trip(tmp_path, variational):
     with pytest.raises(TypeError, match="meta"):
         save_bundle(tmp_path / "bad.pt", ae, code, {"auc": np.float64(0.9)})
     assert not (tmp_path / "bad.pt").exists()
+
+
+# --------------------------------------------------------------------------------- baseline table
+
+
+class _Total(torch.nn.Module):
+    """F(x) = sum of the features: outputs known at every point."""
+
+    def forward(self, x):
+        return x.sum(dim=1)
+
+
+def test_baseline_table_places_each_baseline():
+    from eigflow import BASELINES
+    from eigflow.autoencoder import decode_numpy
+    from eigflow_arms.splicing.baseline_table import baseline_table
+    rng = np.random.default_rng(0)
+    events = rng.uniform(0.2, 1.0, (60, 5)).astype(np.float32)
+    train = np.arange(60) < 40
+    ae, _ = random_models(variational=False, n_features=5)
+    table = baseline_table(_Total(), ae, events, train, events[:6], events[30:], n_baselines=2, seed=0)
+    table = table.set_index("baseline")
+    assert list(table.index) == list(BASELINES)
+    mean = events[train].mean(axis=0)
+    zero = table.loc["zero"]
+    # The origin: F = 0 below every event, as far from the mean as the mean's norm.
+    assert zero.n_points == 1 and zero.output == 0 and zero.output_percentile == 0
+    np.testing.assert_allclose(zero.distance_to_mean, np.linalg.norm(mean), rtol=1e-5)
+    decoded = decode_numpy(ae, np.zeros((1, 3), np.float32))[0]
+    np.testing.assert_allclose(table.loc["encoded-zero", "distance_to_mean"], np.linalg.norm(decoded - mean),
+                               rtol=1e-5)
+    np.testing.assert_allclose(table.loc["encoded-zero", "output"], decoded.sum(), rtol=1e-5)
+    # Drawn from the events themselves: no distance to the nearest event.
+    np.testing.assert_allclose(table.loc[["median", "close", "random"], "distance_to_nearest_event"], 0, atol=1e-3)
+    assert table.loc["close", "n_points"] == 12 and table.loc["median", "n_points"] == 2
+    assert table.output_percentile.between(0, 100).all()
+    np.testing.assert_allclose(table.event_distance_to_mean, np.median(np.linalg.norm(events - mean, axis=1)),
+                               rtol=1e-5)
+
+
+def test_centring_moves_the_latent_origin_to_the_mean_code_and_nothing_else():
+    from eigflow.autoencoder import decode_numpy, encode_numpy
+    from eigflow_arms.splicing.models import centre_latent
+    ae, code = random_models(variational=False, n_features=8, n_tissues=4)
+    x = np.random.default_rng(0).uniform(size=(50, 8)).astype(np.float32)
+    moved_ae, moved_code = centre_latent(ae, code, x)
+    z = encode_numpy(ae, x)
+    np.testing.assert_allclose(encode_numpy(moved_ae, x).mean(axis=0), 0, atol=1e-5)
+    np.testing.assert_allclose(decode_numpy(moved_ae, np.zeros((1, 3), np.float32)),
+                               decode_numpy(ae, z.mean(axis=0, keepdims=True)), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(decode_numpy(moved_ae, encode_numpy(moved_ae, x)), decode_numpy(ae, z),
+                               rtol=1e-5, atol=1e-6)
+    with torch.no_grad():
+        before = DifferentialInclusion(ae, code, 1, [0, 2, 3])(torch.from_numpy(x))
+        after = DifferentialInclusion(moved_ae, moved_code, 1, [0, 2, 3])(torch.from_numpy(x))
+    np.testing.assert_allclose(after.numpy(), before.numpy(), rtol=1e-5, atol=1e-6)
+    assert not torch.equal(moved_ae.mu.bias, ae.mu.bias)  # copies: the originals stay as they were

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pysam
 import pytest
+from eigflow import BASELINES
 from eigflow_arms.common import methods, stage
 from eigflow_arms.liver.adapter import LiverArm
 from eigflow_arms.splicing.adapter import SplicingArm
@@ -41,7 +42,11 @@ def test_every_splicing_figure_and_table_is_made(tiny_run):
     assert use.meta_feature.tolist() == list(dict.fromkeys(meta.meta_feature)) and (use.model_use >= 0).all()
     assert (truth.precision.isna() == (truth.n_significant == 0)).all()
     metrics = _table(tiny_run, "splicing_model_metrics")
-    assert "auc_differential_inclusion" in set(metrics.metric)
+    assert {"auc_differential_inclusion", "auc_oracle_boosted_trees", "auc_oracle_program",
+            "auc_oracle_sequence"} <= set(metrics.metric)
+    assert metrics.description.notna().all()
+    baselines = _table(tiny_run, "splicing_baselines")
+    assert len(baselines) == len(BASELINES) and baselines.output_percentile.between(0, 100).all()
 
 
 def test_every_liver_figure_and_table_is_made(tiny_run):
@@ -117,10 +122,14 @@ def test_real_data_entry_points_give_the_simulated_run_s_results(tiny_run, tmp_p
     for name in FIGURES[:-1] + LIVER_FIGURES:
         assert (project / "results" / "figures" / f"{name}.png").exists()
     assert not (project / "results" / "figures" / "ground_truth.png").exists()  # no planted truth
-    for table in ("fig3a", "fig3g", "figS7", "figS9", "splicing_classes", "splicing_model_metrics",
+    for table in ("fig3a", "fig3g", "figS7", "figS9", "splicing_classes", "splicing_baselines",
                   "fig4a", "fig4b", "fig4c", "fig4d", "fig4e"):
         assert (project / "results" / "tables" / f"{table}.tsv").read_bytes() == \
             (tiny_run / "results" / "tables" / f"{table}.tsv").read_bytes(), table
+    # Real data have no planted program, so no oracle rows; the model's rows are the same.
+    simulated = _table(tiny_run, "splicing_model_metrics")
+    pd.testing.assert_frame_equal(_table(project, "splicing_model_metrics"),
+                                  simulated[~simulated.metric.str.startswith("auc_oracle")])
 
     given = make_project(tmp_path / "given", splicing={"source": "files",
                                                        "files": {**files, "features": str(tmp_path / "features.tsv")}})

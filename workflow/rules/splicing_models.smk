@@ -3,9 +3,20 @@
 # model's own use of each meta-feature (the ground truth's reference for the attributions).
 
 
+def splicing_oracle_inputs(wildcards):
+    """What the oracle rows of the model metrics read: the planted program's genome and truth
+    (simulated data only; real data have no oracle)."""
+    if not splicing_simulated():
+        return {}
+    return {"genome": SPLICING_INPUTS["genome"], "events": SPLICING_INPUTS["events"],
+            "features": "results/splicing/features.npz",
+            "feature_truth": "results/splicing/feature_truth.tsv"}
+
+
 rule train_splicing_code:
     input:
-        "results/splicing/dataset.npz",
+        unpack(splicing_oracle_inputs),
+        data="results/splicing/dataset.npz",
     output:
         model="results/splicing/model.pt",
         metrics=report(
@@ -78,3 +89,33 @@ rule splicing_model_use:
         runtime=30,
     script:
         "../scripts/splicing_model_use.py"
+
+
+rule splicing_baselines:
+    input:
+        data="results/splicing/dataset.npz",
+        sets="results/splicing/sample_sets.npz",
+        model="results/splicing/model.pt",
+    output:
+        report(
+            "results/tables/splicing_baselines.tsv",
+            caption="../report/splicing_baselines.rst",
+            category="Splicing codes (Fig. 3, supp. S3, S7-S10)",
+            subcategory="Models",
+            labels={"figure": "Baselines", "content": "table"},
+        ),
+    params:
+        tissue=SPLICING.get("tissue"),
+        n_baselines=SPLICING.get("n_baselines"),
+        seed=config["seed"],
+        library=EIGFLOW_HASH,
+    threads: config["threads"]
+    log:
+        "results/logs/splicing/baselines.log",
+    conda:
+        "../envs/splicing.yaml"
+    resources:
+        mem_mb=4000,
+        runtime=10,
+    script:
+        "../scripts/splicing_baselines.py"

@@ -109,12 +109,15 @@ def fit(
     lr: float,
     seed: int,
     log: Callable[[str], None],
+    anneal: bool = False,
 ) -> list[float]:
-    """Adam over shuffled mini-batches; returns the mean loss per epoch."""
+    """Adam over shuffled mini-batches; returns the mean loss per epoch. ``anneal``: the
+    learning rate follows a cosine from ``lr`` to 0 over the epochs, one step per epoch."""
     # The generator fixes the batch order; the global seed fixes the VAE's sampling noise.
     torch.manual_seed(seed)
     gen = torch.Generator().manual_seed(seed)
     opt = torch.optim.Adam(params, lr=lr)
+    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(opt, epochs) if anneal else None
     n = tensors[0].shape[0]
     losses = []
     for epoch in range(1, epochs + 1):
@@ -126,5 +129,7 @@ def fit(
             opt.step()
             total += loss.item() * len(idx)
         losses.append(total / n)
+        if schedule is not None:
+            schedule.step()
         log(f"{name} epoch {epoch}/{epochs} loss {losses[-1]:.4f} {time.perf_counter() - start:.1f}s")
     return losses

@@ -24,7 +24,7 @@ class SplicingArm(Arm):
     name = "splicing"
     figures = ("fig3a", "fig3b", "fig3c", "fig3d", "fig3e", "fig3f", "fig3g", "figS3", "figS7", "figS8",
                "figS9", "figS10", "splicing_readings")
-    tables = ("splicing_model_metrics",)
+    tables = ("splicing_model_metrics", "splicing_baselines")
     section = "splicing"  # where the class of interest, sample counts and shards are configured
 
     def __init__(self, config: dict):

@@ -89,6 +89,15 @@ def class_table(data: dict, tissue: str, dpsi: float, probability: float) -> pd.
     })
 
 
+MODEL_METRICS = {
+    "auc_changing_pair": "splicing model: predicted up + down of t1 vs t2, changing vs non-changing "
+                         "test exons of both types",
+    "auc_differential_inclusion": "splicing model: the joined encoder + code that attribution explains, "
+                                  "test cassette exons changing in t1 vs the other test cassette exons",
+}
+METRIC_COLUMNS = ["metric", "t1", "t2", "n_changing", "n_unchanged", "auc", "description"]
+
+
 def model_metrics(autoencoder, code, data: dict, tissue: str, dpsi: float,
                   probability: float) -> pd.DataFrame:
     """Test-set AUCs of the splicing code: per pair (``tissue``, other), changing vs
@@ -103,14 +112,50 @@ def model_metrics(autoencoder, code, data: dict, tissue: str, dpsi: float,
     table.insert(0, "metric", "auc_changing_pair")
     table["t1"] = [tissues[i] for i in table.t1]
     table["t2"] = [tissues[i] for i in table.t2]
+    table["description"] = MODEL_METRICS["auc_changing_pair"]
     cassette = test & (data["event_type"] == "cassette")
     interest = interest_mask(data, tissue, dpsi, probability)[cassette]
     auc = differential_auc(joined_model(autoencoder, code, data, tissue), data["x"][cassette], interest)
     log.info("test AUC, %s exons changing vs other cassette exons: %.3f", tissue, auc)
     overall = pd.DataFrame([{"metric": "auc_differential_inclusion", "t1": tissue, "t2": "any other",
                              "n_changing": int(interest.sum()), "n_unchanged": int((~interest).sum()),
-                             "auc": auc}])
+                             "auc": auc, "description": MODEL_METRICS["auc_differential_inclusion"]}])
     return pd.concat([table, overall], ignore_index=True)
+
+
+PLANTED_TIERS = ("specific", "differential", "basal")  # the program's features, k-mers aside
+
+
+def oracle_metrics(data: dict, features: dict, feature_truth: pd.DataFrame, regulation: np.ndarray,
+                   event_ids, tissue: str, dpsi: float, probability: float, seed: int) -> pd.DataFrame:
+    """:func:`~eigflow_arms.splicing.evaluate.oracle_table` rows for the model-metrics table, on
+    the test cassette exons and the class of :func:`model_metrics`.
+
+    ``features`` is the unscaled feature file (``matrix``, ``feature``, ``event_id``):
+    the splice-site scores there are the strengths the simulation scored (they agree to
+    float32 rounding). ``feature_truth`` gives each feature's tier
+    (:func:`eigflow_arms.splicing.truth.feature_truth`); ``regulation`` (m, R) is
+    :func:`eigflow_arms.splicing.simulate.program_regulation` of the events ``event_ids``.
+    """
+    from . import program
+    from .evaluate import oracle_table
+    from .truth import BASAL_FEATURES
+
+    _, labels, train, test = prediction_task(data, tissue, dpsi, probability)
+    cassette = np.flatnonzero(data["event_type"] == "cassette")
+    ids = data["event_id"][cassette]
+    columns = pd.Index(features["feature"])
+    raw = np.asarray(features["matrix"])[pd.Index(features["event_id"]).get_indexer(ids)]
+    planted = feature_truth.feature[feature_truth.tier.isin(PLANTED_TIERS)]
+    planted_x = data["x"][cassette][:, pd.Index(data["feature"]).get_indexer(planted)]
+    strength = raw[:, columns.get_indexer(list(BASAL_FEATURES))].sum(axis=1)
+    regulation = np.asarray(regulation)[pd.Index(event_ids).get_indexer(ids)]
+    activity = program.activities()[:, [program.TISSUES.index(t) for t in data["tissues"]]]
+    table = oracle_table(labels, train, test, planted_x, regulation, strength, activity,
+                         _tissue_index(data, tissue), dpsi, seed)
+    for name, auc in zip(table.metric, table.auc):
+        log.info("test AUC of %s: %.3f", name, auc)
+    return table.assign(t1=tissue, t2="any other")[METRIC_COLUMNS]
 
 
 def prediction_task(data: dict, tissue: str, dpsi: float, probability: float):

@@ -16,6 +16,7 @@ set). This module turns those tables into tidy DataFrames, one per figure:
 - calibration of the p-values (S9): :func:`calibration_table`, :func:`pvalue_table`;
 - recovery of the simulation's planted regulatory meta-features, by the model and by each
   method: :func:`mean_abs_attribution`, :func:`ground_truth_table`.
+- how well the splicing model could do on the simulated data: :func:`oracle_table`.
 
 Method ids are ``"{path}.{baseline}"`` (e.g. ``"H-L-IG.median"``), ``"simple-gradients"`` and
 ``"deep-shap"``.
@@ -43,7 +44,8 @@ from .truth import auprc, recovery_scores
 __all__ = ["ALL_FEATURES", "PAPER_COUNTS", "PAPER_N_META", "panel", "count_table", "ranking",
            "enrichment_curve", "known_set", "enrichment_table", "best_methods", "fig3e_methods", "auc_curve",
            "method_auc", "overlap_table", "only_in", "calibration_table", "pvalue_table",
-           "ground_truth_table", "mean_abs_attribution"]
+           "ground_truth_table", "mean_abs_attribution", "ORACLES", "sequence_change_probability",
+           "oracle_table"]
 
 log = logging.getLogger(__name__)
 
@@ -569,3 +571,123 @@ def ground_truth_table(significance: Mapping[str, pd.DataFrame], truth: pd.DataF
                      auprc(used, attribution), auprc(used, t), used.mean(),
                      _spearman(attribution, use), _spearman(t, use)))
     return pd.DataFrame(rows, columns=GROUND_TRUTH_COLUMNS)
+
+
+# --- what the simulated data allow: oracle AUCs ---------------------------------------------------
+
+#: The oracles of :func:`oracle_table`: metric name -> what it is. Each scores the same test
+#: cassette exons against the same label as the model's ``auc_differential_inclusion``.
+ORACLES = {
+    "auc_oracle_boosted_trees": "learned: gradient boosted trees (sklearn HistGradientBoostingClassifier, "
+                                "defaults) on the planted features alone, fitted to the training cassette "
+                                "exons' labels",
+    "auc_oracle_program": "no learning: max over the other tissues of |planted log-odds contrast|, "
+                          "sum_r (activity_r(tissue) - activity_r(other)) * regulation_r",
+    "auc_oracle_sequence": "no learning: P(true |dPSI| >= threshold against some other tissue) given "
+                           "the sequence (splice-site strength and planted sites), integrating the "
+                           "per-event and per-tissue noise of the simulation",
+}
+ORACLE_DRAWS = 1000  # Monte Carlo draws of the noise per event: the AUC moves < 0.005 beyond it
+
+
+def sequence_change_probability(strength, regulation, activity, tissue: int, threshold: float,
+                                seed: int, draws: int = ORACLE_DRAWS) -> np.ndarray:
+    """P(max over other tissues of |PSI_tissue - PSI_other| >= ``threshold``) of each cassette exon.
+
+    The simulation's truth (:mod:`eigflow_arms.splicing.simulate`) is
+    ``logit PSI_t = intercept + weight * (strength - centre) + regulation @ activity[:, t] + u + e_t``
+    with a per-event effect ``u`` and per-tissue noise ``e_t``; everything but ``u`` and ``e``
+    is fixed by the sequence, so this probability, by Monte Carlo over ``u`` and ``e``, is
+    the best any model of the sequence can know about a change of the true PSI. The reads and
+    their quantification, which decide whether MAJIQ calls the change, are left out.
+
+    Parameters
+    ----------
+    strength : (n,) array
+        Exon A's splice-site strength, score(3'ss) + score(5'ss).
+    regulation : (n, R) array
+        Each RBP's change of inclusion log-odds at full activity
+        (:func:`eigflow_arms.splicing.simulate.program_regulation`).
+    activity : (R, T) array
+        Activity of each RBP in each tissue of the data, in the data's tissue order.
+    tissue : int
+        Column of ``activity`` of the tissue of interest.
+    threshold : float
+    seed : int
+        Seeds the draws.
+    draws : int
+
+    Returns
+    -------
+    (n,) float array
+    """
+    from scipy.special import expit
+
+    from . import program, simulate
+    basal = program.BASAL
+    strength, regulation, activity = (np.asarray(a, dtype=np.float64) for a in (strength, regulation, activity))
+    logit = basal.intercept + basal.weight * (strength - basal.centre)[:, None] + regulation @ activity
+    others = [t for t in range(activity.shape[1]) if t != tissue]
+    rng = np.random.default_rng(seed)
+    probability = np.empty(len(logit))
+    for lo in range(0, len(logit), 256):  # bounded memory at any event count
+        chunk = logit[lo:lo + 256]
+        noise = (rng.normal(0.0, simulate._EVENT_SD, (draws, len(chunk), 1))
+                 + rng.normal(0.0, basal.noise, (draws, *chunk.shape)))
+        psi = expit(chunk + noise)
+        change = np.abs(psi[:, :, [tissue]] - psi[:, :, others]).max(axis=2) >= threshold
+        probability[lo:lo + 256] = change.mean(axis=0)
+    return probability
+
+
+def oracle_table(labels, train, test, planted_x, regulation, strength, activity, tissue: int,
+                 threshold: float, seed: int) -> pd.DataFrame:
+    """Test AUC-ROC of the :data:`ORACLES` on cassette exons: what the simulated data allow.
+
+    Three references for the splicing model's ``auc_differential_inclusion``, from a learner
+    that is told which features are planted up to the truth itself:
+
+    - ``auc_oracle_boosted_trees``: boosted trees on the planted features (the motif densities
+      of the regulators in their effect regions and A's splice-site scores) -- a learner that
+      knows which of the features matter, with the labels the code network never sees;
+    - ``auc_oracle_program``: the planted program's log-odds contrast between the tissue and
+      its most different other tissue, which ignores the basal inclusion that sets how far a
+      log-odds change moves PSI;
+    - ``auc_oracle_sequence``: :func:`sequence_change_probability`, the program plus basal
+      inclusion plus the simulation's noise model; its gap to 1 is the read sampling and the
+      MAJIQ call.
+
+    Parameters
+    ----------
+    labels, train, test : (n,) bool arrays
+        The class of interest and the split, over cassette exons (:func:`eigflow_arms.splicing.arm.prediction_task`).
+    planted_x : (n, p) array
+        The planted features of the same exons.
+    regulation, strength, activity, tissue, threshold
+        As :func:`sequence_change_probability`.
+    seed : int
+        Seeds the trees and the draws.
+
+    Returns
+    -------
+    DataFrame
+        One row per oracle: ``metric``, ``n_changing``, ``n_unchanged`` (test exons of each
+        class), ``auc`` and ``description`` (:data:`ORACLES`).
+    """
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.metrics import roc_auc_score
+    labels, train, test = (np.asarray(a, dtype=bool) for a in (labels, train, test))
+    regulation, strength, activity, planted_x = (np.asarray(a, dtype=np.float64)
+                                                  for a in (regulation, strength, activity, planted_x))
+    with threadpool_limits(limits=1):
+        trees = HistGradientBoostingClassifier(random_state=seed).fit(planted_x[train], labels[train])
+        scores = {"auc_oracle_boosted_trees": trees.predict_proba(planted_x[test])[:, 1]}
+    others = [t for t in range(activity.shape[1]) if t != tissue]
+    contrast = regulation[test] @ (activity[:, [tissue]] - activity[:, others])
+    scores["auc_oracle_program"] = np.abs(contrast).max(axis=1)
+    scores["auc_oracle_sequence"] = sequence_change_probability(strength[test], regulation[test], activity,
+                                                                tissue, threshold, seed)
+    return pd.DataFrame([{"metric": metric, "n_changing": int(labels[test].sum()),
+                          "n_unchanged": int((~labels[test]).sum()),
+                          "auc": float(roc_auc_score(labels[test], scores[metric])),
+                          "description": ORACLES[metric]} for metric in ORACLES])
