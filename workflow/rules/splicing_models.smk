@@ -8,9 +8,12 @@ def splicing_oracle_inputs(wildcards):
     (simulated data only; real data have no oracle)."""
     if not splicing_simulated():
         return {}
-    return {"genome": SPLICING_INPUTS["genome"], "events": SPLICING_INPUTS["events"],
-            "features": "results/splicing/features.npz",
-            "feature_truth": "results/splicing/feature_truth.tsv"}
+    return {
+        "genome": SPLICING_INPUTS["genome"],
+        "events": SPLICING_INPUTS["events"],
+        "features": "results/splicing/features.npz",
+        "feature_truth": "results/splicing/feature_truth.tsv",
+    }
 
 
 rule train_splicing_code:
