@@ -13,6 +13,7 @@ def splicing_oracle_inputs(wildcards):
         "events": SPLICING_INPUTS["events"],
         "features": "results/splicing/features.npz",
         "feature_truth": "results/splicing/feature_truth.tsv",
+        "program": PROGRAM_FILE,
     }
 
 

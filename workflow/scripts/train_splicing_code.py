@@ -3,6 +3,7 @@ import pandas as pd
 from eigflow_arms.common import io, jobs
 from eigflow_arms.splicing import arm, models, simulate
 from eigflow_arms.splicing.events import read_events
+from eigflow_arms.splicing.program import read_program
 
 log = jobs.setup_logging(snakemake.log[0])
 jobs.set_threads(snakemake.threads)
@@ -19,9 +20,10 @@ models.save_bundle(snakemake.output.model, autoencoder, code,
 table = arm.model_metrics(autoencoder, code, data, p.tissue, **p.changing)
 if "genome" in snakemake.input.keys():  # simulated data: the oracles of what they allow
     events = read_events(snakemake.input.events)
-    regulation = simulate.program_regulation(snakemake.input.genome, events)
+    program = read_program(snakemake.input.program, data["tissues"].tolist())
+    regulation = simulate.program_regulation(snakemake.input.genome, events, program)
     oracles = arm.oracle_metrics(data, io.load_npz(snakemake.input.features),
-                                 io.read_tsv(snakemake.input.feature_truth), regulation, events.event_id,
-                                 p.tissue, seed=p.seed, **p.changing)
+                                 io.read_tsv(snakemake.input.feature_truth), program, regulation,
+                                 events.event_id, p.tissue, seed=p.seed, **p.changing)
     table = pd.concat([table, oracles], ignore_index=True)
 io.write_tsv(snakemake.output.metrics, table)

@@ -126,7 +126,7 @@ def model_metrics(autoencoder, code, data: dict, tissue: str, dpsi: float,
 PLANTED_TIERS = ("specific", "differential", "basal")  # the program's features, k-mers aside
 
 
-def oracle_metrics(data: dict, features: dict, feature_truth: pd.DataFrame, regulation: np.ndarray,
+def oracle_metrics(data: dict, features: dict, feature_truth: pd.DataFrame, program, regulation: np.ndarray,
                    event_ids, tissue: str, dpsi: float, probability: float, seed: int) -> pd.DataFrame:
     """:func:`~eigflow_arms.splicing.evaluate.oracle_table` rows for the model-metrics table, on
     the test cassette exons and the class of :func:`model_metrics`.
@@ -134,10 +134,10 @@ def oracle_metrics(data: dict, features: dict, feature_truth: pd.DataFrame, regu
     ``features`` is the unscaled feature file (``matrix``, ``feature``, ``event_id``):
     the splice-site scores there are the strengths the simulation scored (they agree to
     float32 rounding). ``feature_truth`` gives each feature's tier
-    (:func:`eigflow_arms.splicing.truth.feature_truth`); ``regulation`` (m, R) is
+    (:func:`eigflow_arms.splicing.truth.feature_truth`); ``program`` is the planted program the
+    data were simulated from; ``regulation`` (m, R) is
     :func:`eigflow_arms.splicing.simulate.program_regulation` of the events ``event_ids``.
     """
-    from . import program
     from .evaluate import oracle_table
     from .truth import BASAL_FEATURES
 
@@ -150,7 +150,7 @@ def oracle_metrics(data: dict, features: dict, feature_truth: pd.DataFrame, regu
     planted_x = data["x"][cassette][:, pd.Index(data["feature"]).get_indexer(planted)]
     strength = raw[:, columns.get_indexer(list(BASAL_FEATURES))].sum(axis=1)
     regulation = np.asarray(regulation)[pd.Index(event_ids).get_indexer(ids)]
-    activity = program.activities()[:, [program.TISSUES.index(t) for t in data["tissues"]]]
+    activity = program.activities(list(data["tissues"]))
     table = oracle_table(labels, train, test, planted_x, regulation, strength, activity,
                          _tissue_index(data, tissue), dpsi, seed)
     for name, auc in zip(table.metric, table.auc):
