@@ -377,3 +377,13 @@ def test_same_seed_same_bytes_other_seed_other_files(tmp_path, caplog):
     assert not filecmp.cmp(tmp_path / "a" / "psi_true.tsv", tmp_path / "c" / "psi_true.tsv", shallow=False)
     assert not list((tmp_path / "a").rglob(".*"))  # no temporary files left behind
     assert "hippocampus:" in caplog.text and "cassette true PSI" in caplog.text
+
+
+def test_an_alias_finds_a_gene_the_table_spells_by_its_motif_name(tmp_path):
+    # A collection may name a protein (CELF1) whose motif the program and table call CELF.
+    path = _tpm_table(tmp_path / "mouse_tpm.tsv")
+    tpm = expression.read_tpm(path, ("liver", "lung"))
+    assert set(expression.gene_tpm(tpm, "RBFOX2X", path, aliases=("Rbfox2",)).gene_name) == {"Rbfox2"}
+    assert set(expression.gene_tpm(tpm, "A1cf", path, aliases=("Rbfox2",)).gene_name) == {"A1cf"}  # name first
+    with pytest.raises(expression.ExpressionError, match=r"no gene 'X1' or 'X2' in any case"):
+        expression.gene_tpm(tpm, "X1", path, aliases=("X2",))

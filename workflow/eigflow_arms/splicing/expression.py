@@ -77,26 +77,34 @@ def read_tpm(path, tissues) -> pd.DataFrame:
     return long[["gene_name", "tissue", "replicate", "tpm"]]
 
 
-def gene_tpm(tpm_long: pd.DataFrame, gene: str, path) -> pd.DataFrame:
+def gene_tpm(tpm_long: pd.DataFrame, gene: str, path, aliases=()) -> pd.DataFrame:
     """The rows of one gene of a :func:`read_tpm` table, its name matched case-insensitively.
 
     Mouse tables spell genes ``A1cf``, human ones ``A1CF``: an exact spelling is taken when
     the table has it, else the one spelling that equals ``gene`` in any case; the job log says
-    which. ``path``, the table's file (or words for it), names the table in the log and errors.
+    which. ``aliases`` are other names of the gene, tried in order when the table has none of
+    ``gene``'s spellings (a motif collection may name a protein CELF1 whose motif the table
+    knows as CELF). ``path``, the table's file (or words for it), names the table in the log
+    and errors.
 
     Raises
     ------
     ExpressionError
-        When no gene, or more than one gene, of the table is ``gene`` in some case.
+        When no gene of the table is ``gene`` or an alias in some case, or more than one gene
+        is the first name that matches.
     """
     names = pd.unique(tpm_long.gene_name.astype(str))
-    spellings = [name for name in names if name == gene] or [name for name in names
-                                                              if name.casefold() == gene.casefold()]
+    candidates = list(dict.fromkeys([gene, *aliases]))
+    for name in candidates:
+        spellings = [n for n in names if n == name] or [n for n in names if n.casefold() == name.casefold()]
+        if spellings:
+            break
     if len(spellings) > 1:
-        raise ExpressionError(f"{path}: field gene_name: {spellings} are all {gene!r} in some case; "
+        raise ExpressionError(f"{path}: field gene_name: {spellings} are all {name!r} in some case; "
                               f"keep one row per gene, or give the gene exactly as one is spelt")
-    require_matches(len(spellings), 1, f"gene {gene!r} (in any case)", path, "gene_name",
-                    f"the table has no gene {gene!r} in any case; it has {examples(sorted(names), 5)}; "
+    said = " or ".join(repr(c) for c in candidates)
+    require_matches(len(spellings), 1, f"gene {said} (in any case)", path, "gene_name",
+                    f"the table has no gene {said} in any case; it has {examples(sorted(names), 5)}; "
                     f"add the gene's row, or set the config's `liver.rbp` to the table's spelling",
                     error=ExpressionError)
     log.info("%s: gene %r is spelt %r there", path, gene, spellings[0])
