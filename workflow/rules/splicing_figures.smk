@@ -199,6 +199,7 @@ rule splicing_readings:
         shards=arm_shards("splicing"),
         meta="results/splicing/meta_features.tsv",
         truth=lambda wc: "results/splicing/truth.tsv" if splicing_simulated() else [],
+        model_use=lambda wc: "results/splicing/model_use.tsv" if splicing_simulated() else [],
     output:
         **figure_outputs("splicing_readings", SPLICING_CATEGORY),
     params:

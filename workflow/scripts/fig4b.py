@@ -12,4 +12,4 @@ gene = found.rbp
 # error before anything is drawn.
 rows = gene_tpm(tpm, gene, snakemake.input.tpm, aliases=(found.motif_id,))
 io.write_tsv(snakemake.output.table, rows)
-figures.fig4b(rows, snakemake.output.png, snakemake.output.pdf, gene=gene, tissue=p.tissue)
+figures.fig4b(rows, snakemake.output.png, snakemake.output.pdf, gene=rows.gene_name.iloc[0], tissue=p.tissue)

@@ -16,7 +16,7 @@ import pandas as pd
 
 from eigflow_arms.common.readings import Reading
 
-from .evaluate import PAPER_COUNTS, count_table, ground_truth_table
+from .evaluate import PAPER_COUNTS, count_table, ground_truth_table, mean_abs_attribution
 
 __all__ = ["EXACT", "readings_table", "paper_spearman"]
 
@@ -35,8 +35,8 @@ def paper_spearman(counts: pd.DataFrame) -> float:
     return float(spearmanr(stated.n_significant, stated.paper_low).statistic)
 
 
-def readings_table(sets: dict, groups, truth: pd.DataFrame | None, readings: list[Reading],
-                   chosen: Reading) -> pd.DataFrame:
+def readings_table(sets: dict, groups, truth: pd.DataFrame | None, model_use: pd.DataFrame | None,
+                   readings: list[Reading], chosen: Reading) -> pd.DataFrame:
     """Every reading's numbers on every method.
 
     Parameters
@@ -46,7 +46,11 @@ def readings_table(sets: dict, groups, truth: pd.DataFrame | None, readings: lis
     groups : (d,) labels
         The meta-feature of each feature.
     truth : DataFrame or None
-        The planted truth per meta-feature (``meta_feature``, ``truth``); None on real data.
+        The planted truth per meta-feature (``meta_feature``, ``truth``, ``shared``); None on
+        real data.
+    model_use : DataFrame or None
+        The model's own use of each meta-feature (:mod:`eigflow_arms.splicing.model_use`), with
+        ``truth``.
     readings : list of Reading
     chosen : Reading
         The configuration's reading, flagged in the ``chosen`` column.
@@ -56,22 +60,23 @@ def readings_table(sets: dict, groups, truth: pd.DataFrame | None, readings: lis
     DataFrame
         One row per reading and method: the reading's values, ``label``, ``chosen``,
         ``method``, ``n_significant``, ``paper_count``, ``calibration_false_calls``, the
-        ground truth's ``precision``, ``recall``, ``f1``, ``auprc`` (NaN on real data) and the
+        ground truth's ``precision``, ``recall``, ``f1``, ``auprc_t`` (NaN on real data) and the
         reading's ``paper_spearman`` (the same on each of its rows).
     """
+    mean_abs = {method: mean_abs_attribution(method_sets["interest"], groups) for method, method_sets in sets.items()}
     rows = []
     for reading in readings:
         tables = {method: reading.table(method_sets, groups) for method, method_sets in sets.items()}
         interest = {m: t[t.contrast == "interest"].drop(columns="contrast") for m, t in tables.items()}
         counts = count_table(interest)
         if truth is not None:
-            scores = ground_truth_table(interest, truth).set_index("method")
-            counts = counts.join(scores[["precision", "recall", "f1", "auprc"]], on="method")
+            scores = ground_truth_table(interest, truth, model_use, mean_abs).set_index("method")
+            counts = counts.join(scores[["precision", "recall", "f1", "auprc_t"]], on="method")
         false_calls = {m: int(t[t.contrast == "calibration"].significant.sum()) for m, t in tables.items()}
         counts = counts.assign(calibration_false_calls=counts.method.map(false_calls),
                                paper_spearman=paper_spearman(counts), chosen=reading == chosen,
                                label=reading.label, **reading.as_dict())
         rows.append(counts)
     columns = ["null_target", "normalise", "alpha", "label", "chosen", "method", "n_significant", "paper_count",
-               "calibration_false_calls", "precision", "recall", "f1", "auprc", "paper_spearman"]
+               "calibration_false_calls", "precision", "recall", "f1", "auprc_t", "paper_spearman"]
     return pd.concat(rows, ignore_index=True).reindex(columns=columns)
