@@ -24,7 +24,7 @@ def captured(monkeypatch):
 def test_fig4e_areas_are_proportional_to_the_counts(captured):
     # The paper's 62 liver-alternative and 164 A1CF-regulated exons, some shared, of 426.
     counts = {"a_only": 42, "both": 20, "b_only": 144, "neither": 220, "odds_ratio": 1.8, "p": 0.003}
-    binding_figures.fig4e(counts, "x.png", "x.pdf")
+    binding_figures.fig4e(counts, "A1CF", "x.png", "x.pdf")
     ax = captured[0].axes[0]
     regions = [p for p in ax.patches if p.get_visible()]
     areas = {}
@@ -42,7 +42,7 @@ def test_fig4e_areas_are_proportional_to_the_counts(captured):
 
 def test_fig4e_with_an_empty_set_still_draws(captured):
     counts = {"a_only": 0, "both": 0, "b_only": 5, "neither": 50, "odds_ratio": 0.0, "p": 1.0}
-    binding_figures.fig4e(counts, "x.png", "x.pdf")
+    binding_figures.fig4e(counts, "A1CF", "x.png", "x.pdf")
     assert captured
 
 
