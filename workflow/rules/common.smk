@@ -249,3 +249,17 @@ def liver_input(name):
             "see config/README.md for the file formats"
         )
     return path
+
+
+def splicing_oracle_inputs(wildcards):
+    """What the oracle rows of the model metrics read: the planted program's genome and truth
+    (simulated data only; real data have no oracle)."""
+    if not splicing_simulated():
+        return {}
+    return {
+        "genome": SPLICING_INPUTS["genome"],
+        "events": SPLICING_INPUTS["events"],
+        "features": "results/splicing/features.npz",
+        "feature_truth": "results/splicing/feature_truth.tsv",
+        "program": PROGRAM_FILE,
+    }

@@ -3,20 +3,6 @@
 # model's own use of each meta-feature (the ground truth's reference for the attributions).
 
 
-def splicing_oracle_inputs(wildcards):
-    """What the oracle rows of the model metrics read: the planted program's genome and truth
-    (simulated data only; real data have no oracle)."""
-    if not splicing_simulated():
-        return {}
-    return {
-        "genome": SPLICING_INPUTS["genome"],
-        "events": SPLICING_INPUTS["events"],
-        "features": "results/splicing/features.npz",
-        "feature_truth": "results/splicing/feature_truth.tsv",
-        "program": PROGRAM_FILE,
-    }
-
-
 rule train_splicing_code:
     input:
         unpack(splicing_oracle_inputs),
