@@ -15,10 +15,16 @@ def _shoelace(polygon):
 
 @pytest.fixture
 def captured(monkeypatch):
+    """The figures the drawing functions would save; closed afterwards, as save_figure would,
+    so that later tests see no figure left open."""
+    import matplotlib.pyplot as plt
+
     figures = []
     for module in (binding_figures, motif_figures):
         monkeypatch.setattr(module, "save_figure", lambda fig, png, pdf: figures.append(fig))
-    return figures
+    yield figures
+    for fig in figures:
+        plt.close(fig)
 
 
 def test_fig4e_areas_are_proportional_to_the_counts(captured):

@@ -5,6 +5,7 @@ import subprocess
 from pathlib import Path
 
 import eigflow
+import matplotlib.pyplot as plt
 import matplotlib.text
 import numpy as np
 import pytest
@@ -62,6 +63,7 @@ def test_every_method_figure_draws_the_registered_path_and_baseline(dummies, tas
     monkeypatch.setattr(figures, "save_figure", lambda fig, png, pdf: drawn.setdefault("fig", fig))
     getattr(figures, name)(*(tables[a] for a in args), tmp_path / "x.png", tmp_path / "x.pdf")
     texts = " ".join(t.get_text() for t in drawn["fig"].findobj(matplotlib.text.Text))
+    plt.close(drawn["fig"])
     for dummy in SHOWS[name]:
         assert dummy in texts, f"{name} does not show {dummy!r}"
 

@@ -1,9 +1,9 @@
 # Input functions and target lists shared by the rule files.
 from itertools import combinations
 from pathlib import Path
-import re
 
 from eigflow_arms.common import stage
+from eigflow_arms.common.labels import figure_label
 from eigflow_arms.common.shards import SAMPLE_SETS
 from eigflow_arms.mnist.data import MNIST_FILES
 from eigflow_arms.splicing.majiq import deltapsi_name, psi_name
@@ -131,23 +131,6 @@ def mnist_files(wildcards):
 def gpu_resources():
     """Attribution shards declare GPUs only when the config asks for them."""
     return {"gpu": config["gpus"]} if config["gpus"] > 0 else {}
-
-
-# The figures beyond the paper, by their report label.
-BEYOND_PAPER = {
-    "ground_truth": "Ground truth",
-    "mnist_readings": "Readings of Algorithm 1",
-    "splicing_readings": "Readings of Algorithm 1",
-}
-
-
-def figure_label(name):
-    """The paper's name of a figure (fig2a -> "Fig. 2a", figS4 -> "Supp. Fig. S4"), or the
-    label of one beyond the paper."""
-    if name in BEYOND_PAPER:
-        return BEYOND_PAPER[name]
-    supplementary, number = re.fullmatch(r"fig(S?)(\w+)", name).groups()
-    return f"Supp. Fig. S{number}" if supplementary else f"Fig. {number}"
 
 
 def report_item(path, name, category, content):

@@ -1,0 +1,22 @@
+"""The name each figure has in the report: the paper's ("Fig. 2a", "Supp. Fig. S4") or, for a
+figure beyond the paper, its own label. The rules label report items with it and the report
+test reads the report back with it."""
+from __future__ import annotations
+
+import re
+
+__all__ = ["BEYOND_PAPER", "figure_label"]
+
+BEYOND_PAPER = {
+    "ground_truth": "Ground truth",
+    "mnist_readings": "Readings of Algorithm 1",
+    "splicing_readings": "Readings of Algorithm 1",
+}
+
+
+def figure_label(name: str) -> str:
+    """fig2a -> "Fig. 2a", figS4 -> "Supp. Fig. S4", or the label of a figure beyond the paper."""
+    if name in BEYOND_PAPER:
+        return BEYOND_PAPER[name]
+    supplementary, number = re.fullmatch(r"fig(S?)(\w+)", name).groups()
+    return f"Supp. Fig. S{number}" if supplementary else f"Fig. {number}"
