@@ -47,3 +47,16 @@ def test_too_few_reference_points_is_an_error_naming_the_fix():
         eigflow.select_baselines("encoded-zero", np.ones((5, 4)), 3)
     with pytest.raises(ValueError, match="`samples` or `reference` to know the point shape"):
         eigflow.select_baselines("zero")
+
+
+
+def test_baselines_say_which_inputs_they_are_made_for():
+    from eigflow_arms.common import methods
+
+    six = ["zero", "encoded-zero", "k-means", "median", "close", "random"]
+    assert methods.baselines() == six == methods.baselines("one-hot")
+    assert methods.eig_methods() == [f"{p}.{b}" for b in six for p in eigflow.PATHS]
+    with pytest.raises(ValueError, match="unknown inputs 'sequence'; valid inputs are: any, one-hot"):
+        methods.baselines("sequence")
+    with pytest.raises(ValueError, match="BaselineSpec 'x': `inputs` must be one of any, one-hot; got 'seq'"):
+        eigflow.BaselineSpec("x", lambda *args: None, inputs="seq")

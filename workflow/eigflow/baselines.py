@@ -18,9 +18,12 @@ from typing import Callable
 
 import numpy as np
 
-from ._checks import as_float_array, check_choice, check_count, check_spec, import_extra, register
+from ._checks import (as_float_array, check_choice, check_count, check_spec, check_spec_choice, import_extra,
+                      register)
 from .autoencoder import decode_numpy, encode_numpy
 from .graph import exact_knn
+
+INPUTS = ("any", "one-hot")
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,10 @@ class BaselineSpec:
         Chosen for each sample: ``samples`` is required.
     extra_reference : int
         Reference points needed beyond ``n`` (``close`` skips the nearest one).
+    inputs : str
+        The inputs the baseline is made for: ``"any"``, or ``"one-hot"``: one-hot sequences
+        (s, alphabet, length) of 0s and 1s, such as (s, 4, L) for RNA's A, C, G, U, where a
+        position of all zeros is an N.
     """
 
     name: str
@@ -52,9 +59,11 @@ class BaselineSpec:
     needs_autoencoder: bool = False
     per_sample: bool = False
     extra_reference: int = 0
+    inputs: str = "any"
 
     def __post_init__(self):
         check_spec(self, fn=self.fn)
+        check_spec_choice(self, "inputs", INPUTS)
 
 
 def _point_shape(reference, samples) -> tuple:
