@@ -39,10 +39,11 @@ EXPLAINERS: dict[str, Explainer] = {
 
 # Colours and line styles go by position in the library's registries, so a registered path or
 # baseline is drawn without anyone keeping a second list in step. The first four colours are
-# the paper's paths (H-L-IG: its orange, Fig. 3f).
+# the paper's paths (H-L-IG: its orange, Fig. 3f); the line styles outnumber the library's
+# eight baselines by two, so a plugin's baselines get styles of their own.
 _PATH_PALETTE = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d")
 _BASELINE_STYLES = (":", "--", "-.", "-", (0, (5, 1.5)), (0, (1, 1.5)), (0, (3, 1, 1, 1)),
-                    (0, (1, 3)))
+                    (0, (1, 3)), (0, (8, 2)), (0, (3, 1, 1, 1, 1, 1)))
 
 
 def baselines(inputs: str = "any") -> list[str]:
