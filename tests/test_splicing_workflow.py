@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 import pysam
 import pytest
-from eigflow import BASELINES
 from eigflow_arms.common import methods, stage
 from eigflow_arms.liver.adapter import LiverArm
 from eigflow_arms.splicing.adapter import SplicingArm
@@ -46,7 +45,7 @@ def test_every_splicing_figure_and_table_is_made(tiny_run):
             "auc_oracle_sequence"} <= set(metrics.metric)
     assert metrics.description.notna().all()
     baselines = _table(tiny_run, "splicing_baselines")
-    assert len(baselines) == len(BASELINES) and baselines.output_percentile.between(0, 100).all()
+    assert len(baselines) == len(methods.baselines()) and baselines.output_percentile.between(0, 100).all()
 
 
 def test_every_liver_figure_and_table_is_made(tiny_run):
