@@ -54,8 +54,9 @@ def ism(model, x, *, reference=None, n_steps=None, n_samples=None, seed: int = 0
 
     ``attributions[i, c, l]`` = F(x_i with base c at l) - F(x_i): the change of the output for
     each single substitution, 0 at the observed base; an N column gets all four bases. The
-    mean-centred ISM that tangermeme returns by default (with ``hypothetical=True``) is
-    :func:`gradient_correction` of it. Also ``output``: F(x), (s,) float32.
+    mean-centred ISM that tangermeme returns with ``hypothetical=True`` (its default keeps that
+    at the observed base only) is :func:`gradient_correction` of it. Also ``output``: F(x),
+    (s,) float32.
 
     Evaluations: 1 + 3 per one-hot position + 4 per N, so 1 + 3L without Ns (tangermeme fills
     the observed base's entry with F(x) rather than evaluate it). Reads ``batch_size`` and
