@@ -11,12 +11,12 @@ import pysam
 import pytest
 from eigflow_arms.common import methods, stage
 from eigflow_arms.liver.adapter import LiverArm
-from eigflow_arms.splicing.adapter import SplicingArm
+from eigflow_arms.splicing.adapter import EXPLAINED, SplicingArm
 from test_workflow import make_project, pytestmark, snakemake  # noqa: F401
 
 FIGURES = SplicingArm.figures + ("ground_truth",)
 LIVER_FIGURES = LiverArm.figures
-N_METHODS = len(methods.names())
+N_METHODS = len(methods.names(EXPLAINED))
 INPUT = "results/splicing/input"
 
 

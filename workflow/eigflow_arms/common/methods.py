@@ -3,10 +3,12 @@
 A method is either an EIG combination ``"{path}.{baseline}"`` of the library's registries
 (:data:`eigflow.PATHS` x :data:`eigflow.BASELINES`, so a path or baseline registered there
 is a method here at once), or an extra explainer of :data:`EXPLAINERS` (simple gradients,
-Deep SHAP) that an arm's adapter implements. Rules, the config check, figures and tests all
-read this module; nothing else lists methods. An arm runs the baselines made for its inputs
-(:func:`baselines`): the MNIST and splicing arms, whose inputs are not one-hot sequences, run
-those made for any input.
+Deep SHAP, and the sequence arm's genomics toolbox: ISM, DeepLIFT/SHAP, expected gradients,
+Captum's IG, geodesic IG) that an arm's adapter implements; each arm names the explainers it
+runs (``names(EXPLAINED)``), so registering one here adds it to no arm. Rules, the config
+check, figures and tests all read this module; nothing else lists methods. An arm runs the
+baselines made for its inputs (:func:`baselines`): the MNIST and splicing arms, whose inputs
+are not one-hot sequences, run those made for any input.
 
 Order (of every table and figure): the explainers marked ``first``, then the EIG grid grouped
 by baseline with the paths in the registry's order within each group, then the others.
@@ -18,7 +20,8 @@ from dataclasses import dataclass
 from eigflow import BASELINES, PATHS
 from eigflow.baselines import INPUTS
 
-__all__ = ["Explainer", "EXPLAINERS", "SIMPLE_GRADIENTS", "DEEP_SHAP", "names", "parse", "label",
+__all__ = ["Explainer", "EXPLAINERS", "SIMPLE_GRADIENTS", "DEEP_SHAP", "ISM", "DEEPLIFT_SHAP",
+           "EXPECTED_GRADIENTS", "CAPTUM_IG", "GEODESIC_IG", "names", "parse", "label",
            "path_color", "color", "line_style", "check", "order", "baselines", "eig_methods"]
 
 
@@ -32,9 +35,18 @@ class Explainer:
 
 
 SIMPLE_GRADIENTS, DEEP_SHAP = "simple-gradients", "deep-shap"
+# The genomics toolbox (eigflow_arms.sequence.toolbox), coloured from tab10's hues that the
+# path palette below and the two greys above do not use.
+ISM, DEEPLIFT_SHAP, EXPECTED_GRADIENTS = "ism", "deeplift-shap", "expected-gradients"
+CAPTUM_IG, GEODESIC_IG = "captum-ig", "geodesic-ig"
 EXPLAINERS: dict[str, Explainer] = {
     SIMPLE_GRADIENTS: Explainer("simple gradients", "#9e9e9e", first=True),
     DEEP_SHAP: Explainer("Deep SHAP", "#252525"),
+    ISM: Explainer("ISM", "#1f77b4"),
+    DEEPLIFT_SHAP: Explainer("DeepLIFT/SHAP", "#d62728"),
+    EXPECTED_GRADIENTS: Explainer("expected gradients", "#17becf"),
+    CAPTUM_IG: Explainer("Captum IG", "#8c564b"),
+    GEODESIC_IG: Explainer("geodesic IG", "#bcbd22"),
 }
 
 # Colours and line styles go by position in the library's registries, so a registered path or
