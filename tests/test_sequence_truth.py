@@ -1,8 +1,10 @@
-"""The sequence arm's ground truth, on constructed cases with known answers."""
+"""The sequence arm's ground truth and motif discovery, on constructed cases with known answers."""
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
+from eigflow_arms.liver.motifs.meme import read_meme
 from eigflow_arms.sequence.truth import (
     TABLE_COLUMNS,
     avg_match,
@@ -253,3 +255,58 @@ def test_planted_map_of_the_liver(program):
     # Nova is brain-restricted: the liver is as low as the other tissues, so it moves nothing.
     assert (table[table.rbp == "NOVA"].weighted == 0).all()
     assert (table[table.rbp == "NOVA"].effect != 0).any()
+
+
+# --------------------------------------------------------------------------- discovery
+
+@pytest.fixture(scope="module")
+def collection():
+    return read_meme(ROOT / "resources" / "motifs" / "rbp_consensus.meme")
+
+
+def planted_attributions(motif: str, seed: int = 7):
+    """Random RNA, two copies of ``motif`` per sequence, attribution 1 on them plus noise."""
+    rng = np.random.default_rng(seed)
+    codes, sites = planted(rng, s=30, motifs=(motif,))
+    x = one_hot(codes)
+    return x * (sites[:, 0] + rng.normal(0, 0.05, codes.shape))[:, None, :], x
+
+
+def test_discovery_recovers_rbfox_and_no_decoy(collection, program):
+    from eigflow_arms.sequence.discovery import (
+        discover,
+        recovered_table,
+        recovery_summary,
+    )
+
+    forward = discover(*planted_attributions("UGCAUG"), collection, WINDOWS)
+    # the reverse complement: the same site read from the other strand only for DNA
+    reverse = discover(*planted_attributions("CAUGCA"), collection, WINDOWS)
+    assert (forward.end <= (forward.start // WINDOW + 1) * WINDOW).all()  # within a window
+    table = recovered_table({"forward": forward, "reverse": reverse}, collection, program, "liver")
+    assert len(table) == 2 * len(collection)
+    got = table[table.recovered].groupby("method").rbp.apply(list).to_dict()
+    assert got["forward"] == ["RBFOX"]
+    assert "RBFOX" not in got.get("reverse", [])
+    assert not ((reverse.target == "RBFOX") & (reverse.q < 0.05)).any()
+    summary = recovery_summary(table).set_index("method")
+    assert summary.loc["forward", "precision"] == 1 and summary.loc["forward", "decoys"] == ""
+    assert summary.loc["forward", "recall"] == pytest.approx(1 / len(program.differential_rbps("liver")))
+
+
+def test_recovery_needs_more_matches_than_chance(collection, program):
+    from eigflow_arms.sequence.discovery import DISCOVERY_COLUMNS, recovered_table
+
+    def seqlets(n_total, n_match, target):
+        rows = pd.DataFrame(0, index=range(n_total), columns=DISCOVERY_COLUMNS)
+        return rows.assign(target=[target] * n_match + ["A1CF"] * (n_total - n_match),
+                           q=[0.01] * n_match + [0.5] * (n_total - n_match))
+
+    table = recovered_table({"few": seqlets(10, 4, "IGF2BP1"), "many": seqlets(600, 4, "IGF2BP1"),
+                             "two": seqlets(4, 2, "RBFOX")}, collection, program, "liver")
+    table = table.set_index(["method", "rbp"])
+    assert table.loc[("few", "IGF2BP1"), "recovered"] and table.loc[("few", "IGF2BP1"), "decoy"]
+    # 4 of 600: what 600 seqlets without signal give one target by chance (600 x 0.05 / 26 ~ 1.2)
+    assert not table.loc[("many", "IGF2BP1"), "recovered"]
+    assert not table.loc[("two", "RBFOX"), "recovered"]  # fewer than MIN_SEQLETS
+    assert table.loc[("two", "RBFOX"), "planted"] and not table.loc[("many", "A1CF"), "recovered"]
