@@ -8,7 +8,7 @@ from eigflow_arms.liver.motifs.meme import read_meme
 from eigflow_arms.sequence.truth import (
     TABLE_COLUMNS,
     avg_match,
-    gradient_correct,
+    gradient_correction,
     ground_truth_table,
     information_content,
     per_sequence,
@@ -130,7 +130,7 @@ def test_gradient_correction_zeroes_channel_sums_and_changes_scores():
     rng = np.random.default_rng(3)
     a = rng.normal(size=(5, 4, 30)) + 2.0
     x = one_hot(rng.integers(0, 4, (5, 30)))
-    assert np.allclose(gradient_correct(a).sum(axis=1), 0)
+    assert np.allclose(gradient_correction(a).sum(axis=1), 0)
     assert not np.allclose(position_scores(a, x, corrected=True), position_scores(a, x))
     # An offset shared by the four channels is what the correction removes.
     assert np.allclose(position_scores(a + 7.0, x, corrected=True), position_scores(a, x, corrected=True))

@@ -70,7 +70,7 @@ rule sequence_ground_truth:
     log:
         "results/logs/figures/sequence_ground_truth.log",
     conda:
-        "../envs/figures.yaml"
+        "../envs/liver.yaml"
     script:
         "../scripts/sequence_ground_truth.py"
 
@@ -83,7 +83,7 @@ rule sequence_cost:
     log:
         "results/logs/figures/sequence_cost.log",
     conda:
-        "../envs/figures.yaml"
+        "../envs/liver.yaml"
     script:
         "../scripts/sequence_cost.py"
 
@@ -115,7 +115,7 @@ rule sequence_rna_map:
     log:
         "results/logs/figures/sequence_rna_map.log",
     conda:
-        "../envs/figures.yaml"
+        "../envs/liver.yaml"
     script:
         "../scripts/sequence_rna_map.py"
 
@@ -123,6 +123,7 @@ rule sequence_rna_map:
 rule sequence_examples:
     input:
         unpack(sequence_scoring_inputs),
+        scores="results/tables/sequence_ground_truth.tsv",
     output:
         **figure_outputs("sequence_examples", SEQUENCE_CATEGORY),
     params:

@@ -40,6 +40,8 @@ from eigflow.autoencoder import module_device, module_dtype
 from eigflow.integrate import gradients, output_of
 from eigflow_arms.common import methods
 
+from .truth import gradient_correction
+
 __all__ = ["ism", "deeplift_shap", "expected_gradients", "captum_ig", "geodesic_ig",
            "gradient_correction", "METHODS"]
 
@@ -52,11 +54,12 @@ def ism(model, x, *, reference=None, n_steps=None, n_samples=None, seed: int = 0
         batch_size: int | None = None, device: str = "cpu") -> dict:
     """In-silico saturation mutagenesis (tangermeme's ``saturation_mutagenesis``).
 
-    ``attributions[i, c, l]`` = F(x_i with base c at l) - F(x_i): the change of the output for
-    each single substitution, 0 at the observed base; an N column gets all four bases. The
-    mean-centred ISM that tangermeme returns with ``hypothetical=True`` (its default keeps that
-    at the observed base only) is :func:`gradient_correction` of it. Also ``output``: F(x),
-    (s,) float32.
+    ``mutations[i, c, l]`` = F(x_i with base c at l) - F(x_i): the change of the output for
+    each single substitution, 0 at the observed base; an N column gets all four bases.
+    ``attributions`` is the mean-centred ISM, :func:`gradient_correction` of ``mutations``
+    (tangermeme's ``hypothetical=True``): the form every attribution is read in here, the
+    observed base's entry minus the others' mean, since the raw form is 0 at every observed
+    base and so says nothing through attribution x input. Also ``output``: F(x), (s,) float32.
 
     Evaluations: 1 + 3 per one-hot position + 4 per N, so 1 + 3L without Ns (tangermeme fills
     the observed base's entry with F(x) rather than evaluate it). Reads ``batch_size`` and
@@ -71,7 +74,8 @@ def ism(model, x, *, reference=None, n_steps=None, n_samples=None, seed: int = 0
                                            batch_size=_points(batch_size, 1, seqs), device=dev)
     y0, y_hat = y0[:, 0], y_hat[..., 0]
     n_unknown = (seqs.sum(axis=1) == 0).sum(axis=1)
-    return {"attributions": _array(y_hat - y0[:, None, None]),
+    mutations = _array(y_hat - y0[:, None, None])
+    return {"attributions": gradient_correction(mutations), "mutations": mutations,
             "evaluations": (1 + 3 * length + n_unknown).astype(np.int64),
             "output": _array(y0)}
 
@@ -212,17 +216,6 @@ def geodesic_ig(model, x, *, reference=None, n_steps: int = 5, n_samples: int = 
     return {"attributions": _array(attributions),
             "evaluations": np.full(len(seqs), math.ceil(counted.count / len(seqs)), dtype=np.int64),
             "completeness_error": np.abs(delta.detach().cpu().numpy().astype(np.float64))}
-
-
-def gradient_correction(attributions) -> np.ndarray:
-    """Majdandzic et al. 2023: subtract, at each position, the mean over the four channels.
-
-    Inputs live on the simplex of one-hot columns; the component of a gradient along (1, 1, 1,
-    1) at a position points off it, where the model saw no data, and this removes it. Channels
-    on axis -2 ((s, 4, L) or (4, L)); shape and dtype are kept.
-    """
-    a = np.asarray(attributions)
-    return a - a.mean(axis=-2, keepdims=True)
 
 
 METHODS = {

@@ -10,7 +10,7 @@ an exon change between that tissue and another
 a base, the sites of the ubiquitous regulators included, is a negative.
 
 * :func:`position_scores`: |attribution x input| per position, optionally after gradient
-  correction (:func:`gradient_correct`);
+  correction (:func:`gradient_correction`);
 * :func:`per_sequence`: AUROC and average precision of scores against a truth, sequence by
   sequence, over the positions with a base;
 * :func:`avg_match`: the share of motif positions whose highest-attribution base is the
@@ -40,7 +40,7 @@ __all__ = [
     "RBP_COLUMNS",
     "TABLE_COLUMNS",
     "avg_match",
-    "gradient_correct",
+    "gradient_correction",
     "ground_truth_table",
     "information_content",
     "observed",
@@ -84,7 +84,7 @@ def _check_x(x, attributions=None) -> np.ndarray:
     return x
 
 
-def gradient_correct(attributions) -> np.ndarray:
+def gradient_correction(attributions) -> np.ndarray:
     """Attributions minus their mean over the 4 channels at each position (Majdandzic et al.
     2023, "Correcting gradient-based interpretations of deep neural networks for genomics").
 
@@ -95,8 +95,8 @@ def gradient_correct(attributions) -> np.ndarray:
     the gradient inside gradient x input); applied to other maps, as here to every method
     alike, it is the same projection without the same guarantee.
     """
-    a = np.asarray(attributions, dtype=float)
-    return a - a.mean(axis=1, keepdims=True)
+    a = np.asarray(attributions)
+    return a - a.mean(axis=-2, keepdims=True)
 
 
 def observed(attributions, x) -> np.ndarray:
@@ -108,9 +108,9 @@ def observed(attributions, x) -> np.ndarray:
 
 def position_scores(attributions, x, corrected: bool = False) -> np.ndarray:
     """(s, L) |attribution x input| summed over channels: for one-hot ``x``, the magnitude of
-    the attribution at the observed base (0 at N). ``corrected``: after :func:`gradient_correct`."""
+    the attribution at the observed base (0 at N). ``corrected``: after :func:`gradient_correction`."""
     x = _check_x(x, attributions)
-    a = gradient_correct(attributions) if corrected else np.asarray(attributions, dtype=float)
+    a = np.asarray(gradient_correction(attributions) if corrected else attributions, dtype=float)
     return np.abs(a * x).sum(axis=1)
 
 
