@@ -29,6 +29,7 @@ PROVIDES = {
     "pyyaml": {"yaml"},
     "matplotlib-base": {"matplotlib"},
     "matplotlib-venn": {"matplotlib_venn"},
+    "time-interpret": {"tint"},
 }
 # conda package -> its name on PyPI (requirements.txt), where they differ.
 PYPI_NAME = {"pytorch": "torch", "matplotlib-base": "matplotlib"}
@@ -186,7 +187,8 @@ def test_envs_are_conda_first_cpu_torch_and_install_no_project_code():
         # found on workflow/ instead (Snakemake puts it on every script's sys.path).
         assert not any(line.lstrip().startswith(("-e", ".", "/", "file:")) for line in pip), env_file.name
         # pip only for what conda-forge and bioconda lack (checked by hand; no channel here).
-        assert set(_pins(pip)) <= {"memelite"}, f"{env_file.name}: {sorted(_pins(pip))} from pip"
+        assert set(_pins(pip)) <= {"memelite", "tangermeme", "time-interpret"}, \
+            f"{env_file.name}: {sorted(_pins(pip))} from pip"
 
 
 def test_env_pins_agree_with_what_ci_installs():

@@ -86,13 +86,16 @@ def test_graph_paths_need_a_graph_in_their_own_space(mlp):
         eigflow.attribute(mlp, train[:2], path="O-N-IG", baseline=train[5:7], neighbors=latent, target=0)
 
 
-def test_baselines_are_the_papers_six_and_say_what_they_need():
-    assert list(eigflow.BASELINES) == ["zero", "encoded-zero", "k-means", "median", "close", "random"]
-    needs = {name: (spec.needs_reference, spec.needs_autoencoder, spec.per_sample)
+def test_baselines_are_the_papers_six_and_two_of_sequences_and_say_what_they_need():
+    assert list(eigflow.BASELINES) == ["zero", "encoded-zero", "k-means", "median", "close", "random",
+                                       "uniform", "dinucleotide-shuffle"]
+    needs = {name: (spec.needs_reference, spec.needs_autoencoder, spec.per_sample, spec.inputs)
              for name, spec in eigflow.BASELINES.items()}
-    assert needs == {"zero": (False, False, False), "encoded-zero": (False, True, False),
-                     "k-means": (True, False, False), "median": (True, False, False),
-                     "close": (True, False, True), "random": (True, False, False)}
+    assert needs == {"zero": (False, False, False, "any"), "encoded-zero": (False, True, False, "any"),
+                     "k-means": (True, False, False, "any"), "median": (True, False, False, "any"),
+                     "close": (True, False, True, "any"), "random": (True, False, False, "any"),
+                     "uniform": (False, False, False, "one-hot"),
+                     "dinucleotide-shuffle": (False, False, True, "one-hot")}
 
 
 def test_a_seventh_baseline_registered_by_name(registry, mlp, data):

@@ -10,6 +10,7 @@ import matplotlib.text
 import numpy as np
 import pytest
 from eigflow_arms.common import methods, stage
+from eigflow_arms.splicing.adapter import EXPLAINED
 from test_splicing_evaluate import FIGURE_TABLES, synthetic_tables, task  # noqa: F401 (fixture)
 
 PLUGIN = Path(__file__).parent / "plugins" / "dummy_methods.py"
@@ -38,8 +39,8 @@ def test_the_library_attributes_along_a_registered_path_from_a_registered_baseli
 
 
 def test_the_method_registry_lists_colours_and_styles_them(dummies):
-    names = methods.names()
-    assert len(names) == 2 + len(eigflow.PATHS) * len(eigflow.BASELINES) == 2 + 5 * 7
+    names = methods.names(EXPLAINED)
+    assert len(names) == 2 + len(eigflow.PATHS) * len(methods.baselines()) == 2 + 5 * 7
     assert f"{PATH}.zero" in names and f"O-L-IG.{BASELINE}" in names and f"{PATH}.{BASELINE}" in names
     assert methods.label(f"{PATH}.{BASELINE}") == f"{BASELINE} {PATH}"
     assert len({methods.path_color(p) for p in eigflow.PATHS}) == 5

@@ -314,8 +314,8 @@ class _Total(torch.nn.Module):
 
 
 def test_baseline_table_places_each_baseline():
-    from eigflow import BASELINES
     from eigflow.autoencoder import decode_numpy
+    from eigflow_arms.common import methods
     from eigflow_arms.splicing.baseline_table import baseline_table
     rng = np.random.default_rng(0)
     events = rng.uniform(0.2, 1.0, (60, 5)).astype(np.float32)
@@ -323,7 +323,7 @@ def test_baseline_table_places_each_baseline():
     ae, _ = random_models(variational=False, n_features=5)
     table = baseline_table(_Total(), ae, events, train, events[:6], events[30:], n_baselines=2, seed=0)
     table = table.set_index("baseline")
-    assert list(table.index) == list(BASELINES)
+    assert list(table.index) == methods.baselines()
     mean = events[train].mean(axis=0)
     zero = table.loc["zero"]
     # The origin: F = 0 below every event, as far from the mean as the mean's norm.

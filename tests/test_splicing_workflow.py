@@ -9,15 +9,14 @@ import numpy as np
 import pandas as pd
 import pysam
 import pytest
-from eigflow import BASELINES
 from eigflow_arms.common import methods, stage
 from eigflow_arms.liver.adapter import LiverArm
-from eigflow_arms.splicing.adapter import SplicingArm
+from eigflow_arms.splicing.adapter import EXPLAINED, SplicingArm
 from test_workflow import make_project, pytestmark, snakemake  # noqa: F401
 
 FIGURES = SplicingArm.figures + ("ground_truth",)
 LIVER_FIGURES = LiverArm.figures
-N_METHODS = len(methods.names())
+N_METHODS = len(methods.names(EXPLAINED))
 INPUT = "results/splicing/input"
 
 
@@ -46,7 +45,7 @@ def test_every_splicing_figure_and_table_is_made(tiny_run):
             "auc_oracle_sequence"} <= set(metrics.metric)
     assert metrics.description.notna().all()
     baselines = _table(tiny_run, "splicing_baselines")
-    assert len(baselines) == len(BASELINES) and baselines.output_percentile.between(0, 100).all()
+    assert len(baselines) == len(methods.baselines()) and baselines.output_percentile.between(0, 100).all()
 
 
 def test_every_liver_figure_and_table_is_made(tiny_run):

@@ -1,7 +1,7 @@
 """eigflow: Enhanced Integrated Gradients (Jha et al., Genome Biology 2020) for PyTorch.
 
-Four paths (O-L-IG, H-L-IG, O-N-IG, H-N-IG), six baselines, and the paper's significance
-test (Algorithm 1)::
+Four paths (O-L-IG, H-L-IG, O-N-IG, H-N-IG), the paper's six baselines and two for one-hot
+sequences (uniform, dinucleotide-shuffle), and the paper's significance test (Algorithm 1)::
 
     res = eigflow.attribute(model, samples, path="H-L-IG", baseline="median",
                             reference=ref_points, autoencoder=ae, target=5)
@@ -11,8 +11,9 @@ Tensors in give tensors out (arrays in, arrays out), computed in the model's dty
 device. Paths and baselines are registries (:data:`PATHS`, :data:`BASELINES`) that
 :func:`register_path` and :func:`register_baseline` extend; ``baseline=`` also takes a
 function of the samples. Needs torch, numpy, scipy and pandas; the extras ``kmeans``
-(scikit-learn: the k-means baseline), ``ann`` (pynndescent: approximate graphs) and
-``progress`` (tqdm: ``progress=True``) are imported only where they are used.
+(scikit-learn: the k-means baseline), ``ann`` (pynndescent: approximate graphs), ``progress``
+(tqdm: ``progress=True``) and ``sequence`` (tangermeme: the dinucleotide-shuffle baseline) are
+imported only where they are used.
 """
 from .attribute import Attribution, attribute, simple_gradients
 from .baselines import BASELINES, BaselineSpec, register_baseline, select_baselines

@@ -87,6 +87,14 @@ def check_spec(spec, **callables) -> None:
                             f"got {type(value).__name__}")
 
 
+def check_spec_choice(spec, field: str, valid) -> None:
+    """Raise unless a registry entry's ``field`` holds one of ``valid``."""
+    value = getattr(spec, field)
+    if value not in valid:
+        raise ValueError(f"{type(spec).__name__} {spec.name!r}: `{field}` must be one of {', '.join(valid)}; "
+                         f"got {value!r}")
+
+
 def register(registry: dict, spec, spec_type: type, what: str, replace: bool):
     """Put ``spec`` into ``registry`` under its name (the body of register_path and register_baseline)."""
     if not isinstance(spec, spec_type):

@@ -108,7 +108,7 @@ def attribute(model, samples, path: str | PathSpec = "O-L-IG", baseline="zero", 
         where ``samples`` are, else the CPU). Torch modules (model, autoencoder) elsewhere
         are moved there for the call and moved back afterwards.
     seed : int
-        Seed of the random and k-means baselines.
+        Seed of the random, k-means and dinucleotide-shuffle baselines.
     label : str
         Prefix of the progress lines logged to the ``eigflow`` logger.
     progress : bool

@@ -28,7 +28,7 @@ from typing import Callable, Literal
 
 import torch
 
-from ._checks import check_spec, register
+from ._checks import check_spec, check_spec_choice, register
 from .autoencoder import decode_tensor, encode_tensor
 
 SPACES = ("input", "latent")
@@ -67,10 +67,8 @@ class PathSpec:
 
     def __post_init__(self):
         check_spec(self, polyline=self.polyline)
-        for field, value, valid in (("space", self.space, SPACES), ("route", self.route, ROUTES)):
-            if value not in valid:
-                raise ValueError(f"PathSpec {self.name!r}: `{field}` must be one of {', '.join(valid)}; "
-                                 f"got {value!r}")
+        check_spec_choice(self, "space", SPACES)
+        check_spec_choice(self, "route", ROUTES)
 
     @property
     def needs_autoencoder(self) -> bool:

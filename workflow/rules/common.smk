@@ -52,7 +52,7 @@ resolve_source_paths(config)
 MNIST = config["mnist"]
 SPLICING = config.get("splicing", {})
 LIVER = config.get("liver", {})
-ARMS = config.get("arms", ["mnist", "splicing", "liver"])
+ARMS = config.get("arms", ["mnist", "splicing", "liver", "sequence"])
 # Every arm's adapter to the shared attribution stage (attribution.smk): its experiments,
 # files and settings. The liver arm reads the splicing arm's data, so both always exist.
 ARM = {name: stage.adapter(name, config) for name in stage.ADAPTERS}
@@ -245,4 +245,25 @@ def splicing_oracle_inputs(wildcards):
         "features": "results/splicing/features.npz",
         "feature_truth": "results/splicing/feature_truth.tsv",
         "program": PROGRAM_FILE,
+    }
+
+
+# -- sequence arm ------------------------------------------------------------------------
+
+
+def sequence_contrasts():
+    """(tissue, min_tissues) of every contrast the sequence CNN predicts, in its output order."""
+    from eigflow_arms.sequence.adapter import contrasts
+
+    return [list(c) for c in contrasts(config)]
+
+
+def sequence_scoring_inputs(wildcards):
+    """What the sequence arm's figures score: both contrasts' shards, the dataset (sequences,
+    functional sites) and the planted program."""
+    return {
+        "data": "results/sequence/dataset.npz",
+        "program": PROGRAM_FILE,
+        "shards": arm_shards("sequence"),
+        "liver_shards": arm_shards("sequence_liver"),
     }

@@ -11,6 +11,11 @@ BEYOND_PAPER = {
     "ground_truth": "Ground truth",
     "mnist_readings": "Readings of Algorithm 1",
     "splicing_readings": "Readings of Algorithm 1",
+    "sequence_ground_truth": "Ground truth: planted sites",
+    "sequence_cost": "Accuracy against cost",
+    "sequence_motifs": "Motifs recovered",
+    "sequence_rna_map": "Attribution RNA maps",
+    "sequence_examples": "Example exons",
 }
 
 

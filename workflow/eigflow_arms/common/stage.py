@@ -42,6 +42,8 @@ ADAPTERS = {
     "mnist": "eigflow_arms.mnist.adapter:MnistArm",
     "splicing": "eigflow_arms.splicing.adapter:SplicingArm",
     "liver": "eigflow_arms.liver.adapter:LiverArm",
+    "sequence": "eigflow_arms.sequence.adapter:SequenceArm",
+    "sequence_liver": "eigflow_arms.sequence.adapter:SequenceLiverArm",
 }
 
 

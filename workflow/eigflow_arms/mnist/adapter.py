@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from eigflow import BASELINES, PATHS
 
-from eigflow_arms.common import config_check
+from eigflow_arms.common import config_check, methods
 from eigflow_arms.common.readings import Reading
 from eigflow_arms.common.shards import NULL_TARGETS
 from eigflow_arms.common.stage import Arm
@@ -52,7 +52,7 @@ class MnistArm(Arm):
         if not needs or model in AUTOENCODED:
             return []
         free_paths = [p for p, spec in PATHS.items() if not spec.needs_autoencoder]
-        free_baselines = [b for b, spec in BASELINES.items() if not spec.needs_autoencoder]
+        free_baselines = [b for b in methods.baselines() if not BASELINES[b].needs_autoencoder]
         verb = "need" if len(needs) > 1 else "needs"
         return [f"{key}: {' and '.join(needs)} {verb} an autoencoder, and model {model!r} has none; "
                 f"use model {' or '.join(AUTOENCODED)}, or a path of {', '.join(free_paths)} with a "

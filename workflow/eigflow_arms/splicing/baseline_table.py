@@ -2,17 +2,20 @@
 
 The paper reads the encoded-zero baseline as "the mean of the data on which the autoencoder
 was trained" and the group-specific baselines as typical points of the reference class.
-:func:`baseline_table` measures both readings for every kind of :data:`eigflow.BASELINES`,
-drawn by :func:`eigflow.select_baselines` exactly as attribution draws them.
+:func:`baseline_table` measures both readings for every baseline the arm runs
+(:func:`eigflow_arms.common.methods.baselines`), drawn by :func:`eigflow.select_baselines`
+exactly as attribution draws them.
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import torch
-from eigflow import BASELINES, select_baselines
+from eigflow import select_baselines
 from eigflow.autoencoder import module_device
 from eigflow.graph import exact_knn
+
+from eigflow_arms.common import methods
 
 COLUMNS = ["baseline", "n_points", "output", "output_percentile", "distance_to_mean",
            "distance_to_nearest_event", "event_distance_to_mean"]
@@ -62,7 +65,7 @@ def baseline_table(model, autoencoder, events, train, samples, reference, n_base
     event_output = _outputs(model, events)
     scale = float(np.median(np.linalg.norm(events - mean, axis=1)))
     rows = []
-    for kind in BASELINES:
+    for kind in methods.baselines():
         points = select_baselines(kind, reference, n_baselines, samples=samples, autoencoder=autoencoder,
                                   seed=seed).reshape(-1, events.shape[1])
         output = float(_outputs(model, points).mean())

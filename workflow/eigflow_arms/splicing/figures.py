@@ -204,14 +204,15 @@ def figS10(curves: pd.DataFrame, png, pdf) -> None:
     """
     present = set(curves["method"])
     references = [m for m in (SIMPLE_GRADIENTS, DEEP_SHAP) if m in present]
-    # One panel per registered baseline, three to a row.
-    ncols = min(3, len(BASELINES))
-    nrows = -(-len(BASELINES) // ncols)
+    # One panel per baseline the arm runs, three to a row.
+    baselines = registry.baselines()
+    ncols = min(3, len(baselines))
+    nrows = -(-len(baselines) // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(13 * ncols / 3, 3.75 * nrows), sharex=True,
                              sharey=True, squeeze=False, layout="constrained")
-    for ax in axes.flat[len(BASELINES):]:
+    for ax in axes.flat[len(baselines):]:
         ax.set_visible(False)
-    for ax, baseline in zip(axes.flat, BASELINES):
+    for ax, baseline in zip(axes.flat, baselines):
         methods = [f"{path}.{baseline}" for path in PATHS]
         _enrichment_lines(ax, curves, methods + references,
                           label=lambda m: parse_method(m)[0] or method_label(m))

@@ -1,0 +1,155 @@
+"""The sequence arm's adapter to the shared attribution stage (:mod:`eigflow_arms.common.stage`).
+
+One CNN (:mod:`.model`) over raw RNA predicts, among its outputs, whether a cassette exon
+changes in the splicing arm's tissue (hippocampus) and in the liver arm's; each contrast is an
+arm of the stage, with its own class of interest: :class:`SequenceArm` (the splicing arm's
+tissue, ``sequence`` in ``arms``, which owns the figures) and :class:`SequenceLiverArm` (the
+liver arm's tissue and ``min_tissues``). An experiment is a method
+(:mod:`eigflow_arms.common.methods`): EIG paths x baselines made for one-hot inputs, and the
+genomics toolbox (:mod:`.toolbox`), all explaining the contrast's logit
+(:class:`.model.ContrastLogit`) at the same test exons. Algorithm 1 is not this arm's
+question, so only the class of interest is attributed.
+"""
+from __future__ import annotations
+
+from eigflow import PATHS
+
+from eigflow_arms.common import config_check, methods
+from eigflow_arms.common.readings import Reading
+from eigflow_arms.common.stage import Arm
+
+MODEL = "cnn"
+ONE_HOT = "one-hot"
+
+
+def contrasts(config: dict) -> list[tuple[str, int]]:
+    """(tissue, min_tissues) of every contrast the CNN predicts, in its output order: the splicing
+    arm's class of interest, then the liver arm's."""
+    splicing, liver = config.get("splicing", {}), config.get("liver", {})
+    return [(splicing.get("tissue", "hippocampus"), 1),
+            (liver.get("tissue", "liver"), liver.get("min_tissues", 2))]
+
+
+def toolbox_methods() -> tuple[str, ...]:
+    """The explainers beside EIG this arm computes (:data:`.toolbox.METHODS`)."""
+    from .toolbox import METHODS
+
+    return (methods.SIMPLE_GRADIENTS, *METHODS)
+
+
+class SequenceArm(Arm):
+    name = "sequence"
+    figures = ("sequence_examples", "sequence_ground_truth", "sequence_motifs", "sequence_cost",
+               "sequence_rna_map")
+    tables = ("sequence_model_metrics",)
+    contrast = 0  # index into contrasts(config)
+
+    def __init__(self, config: dict):
+        super().__init__(config)
+        self.settings = config.get("sequence", {})
+        self.tissue, self.min_tissues = contrasts(config)[self.contrast]
+
+    # -- the DAG -------------------------------------------------------------------------
+    def check(self) -> None:
+        problems = config_check.shards_over_samples("sequence", self.settings)
+        for i, method in enumerate(self.settings.get("methods", [])):
+            problems += config_check.method_problems(method, f"sequence.methods[{i}]", self.computed())
+        config_check.refuse(problems)
+
+    def computed(self) -> list[str]:
+        """EIG over the paths that need no autoencoder and the baselines for one-hot inputs that
+        need none, and the toolbox."""
+        from eigflow import BASELINES
+
+        paths = [p for p, spec in PATHS.items() if not spec.needs_autoencoder]
+        baselines = [b for b in methods.baselines(ONE_HOT) if not BASELINES[b].needs_autoencoder]
+        return [*toolbox_methods(), *methods.eig_methods(paths, baselines)]
+
+    def simulated(self) -> bool:
+        return self.config.get("splicing", {}).get("source") == "simulate"
+
+    def targets(self) -> list[str]:
+        # Real data have no planted sites to score against; the model's metrics still hold.
+        return list(self.figures) if self.simulated() else []
+
+    def experiments(self) -> list[str]:
+        return list(self.settings.get("methods", []))
+
+    def model_name(self, exp: str) -> str:
+        return MODEL
+
+    @property
+    def graph_arm(self) -> str:
+        return "sequence"
+
+    def shards(self) -> int:
+        return self.settings.get("shards", 1)
+
+    def sets_of(self, exp: str) -> tuple[str, ...]:
+        return ("interest",)
+
+    def reading(self) -> Reading:
+        return Reading()
+
+    def files(self, exp: str) -> dict:
+        return {"data": "results/sequence/dataset.npz", "sets": f"results/{self.name}/sample_sets.npz",
+                "model": "results/sequence/model.pt", "graph": self.graph_file(exp)}
+
+    def graph_files(self, model: str) -> dict:
+        return {"data": "results/sequence/dataset.npz"}
+
+    def graph_params(self) -> dict:
+        graph = self.settings.get("graph", {})
+        return {"k": graph.get("k", 10), "max_points": graph.get("max_points", 5000), "seed": self.config["seed"]}
+
+    def attribution_params(self, exp: str) -> dict:
+        keys = ("n_baselines", "n_steps", "batch_size", "toolbox")
+        return {**{k: self.settings.get(k) for k in keys}, "contrast": self.contrast, "seed": self.config["seed"]}
+
+    def sample_set_files(self) -> dict:
+        return {"data": "results/splicing/dataset.npz"}
+
+    def sample_set_params(self) -> dict:
+        return {"n_samples": self.settings.get("n_samples"), "tissue": self.tissue, "min_tissues": self.min_tissues,
+                "changing": self.config.get("splicing", {}).get("changing"), "seed": self.config["seed"]}
+
+    # -- inside jobs ---------------------------------------------------------------------
+    def sample_sets(self, files, params: dict) -> dict:
+        from eigflow_arms.common import io
+
+        from . import arm
+
+        return arm.sample_sets(io.load_npz(files.data), params["tissue"], params["n_samples"], params["seed"],
+                               min_tissues=params["min_tissues"], **params["changing"])
+
+    def graph_points(self, files, params: dict, space: str):
+        from eigflow_arms.common import io
+
+        from . import arm
+
+        return arm.training_points(io.load_npz(files.data), params["max_points"], params["seed"]), None
+
+    def explainer(self, files, params: dict, exp: str, device: str):
+        from eigflow_arms.common import io
+
+        from . import arm
+
+        data = io.load_npz(files.data)
+        model = arm.contrast_model(files.model, params["contrast"])
+        graph = self.load_graph(files, exp, None)
+
+        def explain(index, target, label):  # target: "interest" only (sets_of)
+            return arm.attribute_method(exp, model, data, index, graph=graph, n_baselines=params["n_baselines"],
+                                        n_steps=params["n_steps"], toolbox=params["toolbox"], seed=params["seed"],
+                                        batch_size=params["batch_size"], device=device, label=label)
+
+        return explain
+
+
+class SequenceLiverArm(SequenceArm):
+    """The liver contrast of the same CNN: attributed here, drawn by :class:`SequenceArm`'s figures."""
+
+    name = "sequence_liver"
+    figures = ()
+    tables = ()
+    contrast = 1
