@@ -34,7 +34,8 @@ import pandas as pd
 import pysam
 from eigflow.progress import Progress
 
-from eigflow_arms.liver.motifs.maps import EXONIC, INTRONIC, WINDOWS, relative_positions, splice_site_windows
+from eigflow_arms.liver.motifs.maps import WINDOWS, relative_positions, splice_site_windows
+from eigflow_arms.splicing.events import EXONIC, INTRONIC, WINDOW_REGIONS
 from eigflow_arms.splicing.sequence import codes, motif_positions
 
 __all__ = ["WINDOWS", "WIDTH", "LENGTH", "WINDOW_REGIONS", "layout", "window_codes", "functional_sites",
@@ -44,15 +45,6 @@ log = logging.getLogger(__name__)
 
 WIDTH = EXONIC + INTRONIC
 LENGTH = len(WINDOWS) * WIDTH
-# Each window's columns by event region, in column order (the windows' layout in maps.py).
-WINDOW_REGIONS = {
-    "C1_5ss": (("C1", EXONIC), ("I1_5", INTRONIC)),
-    "A_3ss": (("I1_3", INTRONIC), ("A", EXONIC)),
-    "A_5ss": (("A", EXONIC), ("I2_5", INTRONIC)),
-    "C2_3ss": (("I2_3", INTRONIC), ("C2", EXONIC)),
-}
-
-
 def layout() -> dict:
     """(L,) ``window`` index, ``position`` relative to its splice site and ``region`` of every column."""
     region = [name for window in WINDOWS for name, width in WINDOW_REGIONS[window] for _ in range(width)]

@@ -29,14 +29,12 @@ import numpy as np
 import pandas as pd
 from scipy.stats import rankdata
 
-from eigflow_arms.splicing.events import SITES
+from eigflow_arms.splicing.events import SITES, WINDOW_REGIONS
 from eigflow_arms.splicing.sequence import IUPAC
 
 __all__ = [
     "CLUSTER",
-    "EXONIC",
     "IC_THRESHOLD",
-    "INTRONIC",
     "RBP_COLUMNS",
     "TABLE_COLUMNS",
     "avg_match",
@@ -54,7 +52,6 @@ __all__ = [
     "split_auroc",
 ]
 
-EXONIC, INTRONIC = 50, 300
 # Nova binds clusters of YCAY within tens of nt (Ule et al. 2006); the program plants its
 # copies together, so a copy with a sibling this close is part of a cluster.
 CLUSTER = 50
@@ -69,9 +66,6 @@ TABLE_COLUMNS = [
     "auroc_high_ic", "evaluations_per_sequence", "seconds_per_sequence"]
 RBP_COLUMNS = ["method", "rbp", "differential", "information_content", "n_sequences", "auroc",
                "auroc_sd", "auprc", "auprc_sd"]
-# The window's regions, 5' to 3', and whether the exon comes first (5' splice sites).
-_WINDOW_REGIONS = {"C1_5ss": ("C1", "I1_5"), "A_3ss": ("I1_3", "A"),
-                   "A_5ss": ("A", "I2_5"), "C2_3ss": ("I2_3", "C2")}
 
 
 def _check_x(x, attributions=None) -> np.ndarray:
@@ -442,13 +436,13 @@ def rna_map(attributions, x, window, position) -> pd.DataFrame:
                          "attribution": mean, "n": n})
 
 
-def planted_map(program, tissue: str, exonic: int = EXONIC, intronic: int = INTRONIC,
-                min_change: float = 0.3) -> pd.DataFrame:
+def planted_map(program, tissue: str, min_change: float = 0.3) -> pd.DataFrame:
     """The planted RNA map of ``tissue``: what each regulator's sites do at every window position.
 
     For each RBP of ``program.differential_rbps(tissue)`` and each column of the four windows,
-    the region the column lies in (C1_5ss: ``exonic`` nt of C1, then ``intronic`` of I1_5;
-    A_3ss: I1_3 then A; A_5ss: A then I2_5; C2_3ss: I2_3 then C2), the RBP's effect there
+    the region the column lies in (:data:`~eigflow_arms.splicing.events.WINDOW_REGIONS`:
+    C1_5ss: 50 nt of C1, then 300 of I1_5; A_3ss: I1_3 then A; A_5ss: A then I2_5; C2_3ss:
+    I2_3 then C2), the RBP's effect there
     (inclusion log-odds per site, 0 where it has none), and that effect weighted by the RBP's
     activity in ``tissue`` minus the median of its activities in the other tissues
     (:meth:`~eigflow_arms.splicing.program.Program.activities`): an RBP active alike
@@ -464,9 +458,8 @@ def planted_map(program, tissue: str, exonic: int = EXONIC, intronic: int = INTR
     t = program.tissue_index(tissue)
     window, position, region = [], [], []
     for name in SITES:
-        upstream, downstream = _WINDOW_REGIONS[name]
-        exon_first = name.endswith("5ss")
-        lengths = (exonic, intronic) if exon_first else (intronic, exonic)
+        (upstream, first), (downstream, second) = WINDOW_REGIONS[name]
+        lengths = (first, second)
         window += [name] * sum(lengths)
         position.append(np.arange(sum(lengths)) - lengths[0])
         region += [upstream] * lengths[0] + [downstream] * lengths[1]

@@ -33,6 +33,15 @@ EVENT_TYPES = ("cassette", "constitutive")
 REGIONS = ("C1", "I1_5", "I1_3", "A", "I2_5", "I2_3", "C2")
 SITES = ("C1_5ss", "A_3ss", "A_5ss", "C2_3ss")
 FLANK = 300
+# The splice-site windows of the motif maps and the sequence arm: ``EXONIC`` nt of exon and
+# ``INTRONIC`` of intron around each site of SITES, and the region of each part, 5' to 3'.
+EXONIC, INTRONIC = 50, 300
+WINDOW_REGIONS = {
+    "C1_5ss": (("C1", EXONIC), ("I1_5", INTRONIC)),
+    "A_3ss": (("I1_3", INTRONIC), ("A", EXONIC)),
+    "A_5ss": (("A", EXONIC), ("I2_5", INTRONIC)),
+    "C2_3ss": (("I2_3", INTRONIC), ("C2", EXONIC)),
+}
 
 
 class EventTableError(ValueError):

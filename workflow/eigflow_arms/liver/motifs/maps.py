@@ -29,7 +29,7 @@ import pandas as pd
 from eigflow.progress import Progress
 from scipy.stats import hypergeom
 
-from eigflow_arms.splicing.events import layout, oriented, span_sequence
+from eigflow_arms.splicing.events import EXONIC, INTRONIC, SITES, layout, oriented, span_sequence
 from eigflow_arms.splicing.sequence import IUPAC, codes
 
 __all__ = [
@@ -50,8 +50,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-WINDOWS = ("C1_5ss", "A_3ss", "A_5ss", "C2_3ss")
-EXONIC, INTRONIC, SMOOTH, FISHER_WINDOW = 50, 300, 20, 20
+WINDOWS = SITES
+SMOOTH, FISHER_WINDOW = 20, 20
 # Fisher's two-sided p sums the tables no more likely than the observed one; a relative
 # tolerance keeps tables tied with it in exact arithmetic from dropping out (R's choice).
 _TIE = 1 + 1e-7
