@@ -63,7 +63,7 @@ def test_captions_are_filled_from_the_runs_config(report):
     n = splicing["simulate"]
     assert f"{n['n_cassette']} cassette and {n['n_constitutive']} constitutive exons" in html
     assert "a simulated knockout of the liver regulator of the program" in html
-    assert "This report holds the arms this run made (mnist, splicing, liver)" in html
+    assert f"This report holds the arms this run made ({', '.join(config['arms'])})" in html
     assert "This report holds the MNIST arm" not in html
     assert not re.search(r"\{\{|\{%", html), "unrendered Jinja in a caption"
 
