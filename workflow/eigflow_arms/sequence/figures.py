@@ -141,9 +141,11 @@ def examples(panels: list[dict], png, pdf) -> None:
     """
     fig, axes = plt.subplots(len(panels), 1, figsize=(12, 1.3 * len(panels) + 0.6), squeeze=False)
     for ax, panel in zip(axes[:, 0], panels):
-        logo(ax, panel["heights"], start=panel["start"], label=panel["title"], ylabel="attr.")
+        # Shading first and beneath: logomaker's glyphs sit at zorder 0 too, and a span drawn
+        # after them hid the letters of the very sites it marks.
         for p in np.flatnonzero(panel["sites"]):
-            ax.axvspan(panel["start"] + p - 0.5, panel["start"] + p + 0.5, color="#fdd49e", zorder=0, lw=0)
+            ax.axvspan(panel["start"] + p - 0.5, panel["start"] + p + 0.5, color="#fdd49e", zorder=-1, lw=0)
+        logo(ax, panel["heights"], start=panel["start"], label=panel["title"], ylabel="attr.")
     axes[-1, 0].set_xlabel("nt from the splice site (shaded: functional sites of the contrast's regulators)")
     fig.tight_layout()
     save_figure(fig, png, pdf)
