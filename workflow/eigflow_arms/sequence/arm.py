@@ -8,7 +8,6 @@ import time
 
 import numpy as np
 import pandas as pd
-import torch
 from eigflow import BASELINES, attribute
 from eigflow.attribute import simple_gradients
 
@@ -102,9 +101,9 @@ def model_metrics(cnn, data: dict, splicing: dict, autoencoder, code, contrasts,
     for k, (tissue, min_tissues) in enumerate(contrasts):
         counts = {"tissue": tissue, "min_tissues": min_tissues, "n_changing": int(labels[:, k].sum()),
                   "n_unchanged": int((~labels[:, k]).sum())}
-        cnn_score = cnn_model.predict(cnn_model.ContrastLogit(cnn, k), x)
         feature_model = splicing_arm.joined_model(autoencoder, code, splicing, tissue)
-        rows.append({"model": "sequence CNN", **counts, "auc": _auc(labels[:, k], cnn_score),
+        rows.append({"model": "sequence CNN", **counts,
+                     "auc": differential_auc(cnn_model.ContrastLogit(cnn, k), x, labels[:, k]),
                      "description": "the CNN's contrast logit on the one-hot splice-site windows"})
         rows.append({"model": "feature model", **counts,
                      "auc": differential_auc(feature_model, splicing["x"][test], labels[:, k]),
@@ -120,15 +119,8 @@ def model_metrics(cnn, data: dict, splicing: dict, autoencoder, code, contrasts,
     return table
 
 
-def _auc(labels, scores) -> float:
-    from sklearn.metrics import roc_auc_score
-
-    return float(roc_auc_score(np.asarray(labels, dtype=bool), scores))
-
-
 def train_cnn(data: dict, splicing: dict, contrasts, dpsi: float, probability: float, seed: int,
               **settings) -> cnn_model.SequenceCNN:
-    """The CNN of :mod:`.model`, fitted on the training events."""
-    torch.manual_seed(seed)
+    """The CNN of :mod:`.model`, fitted on the training events (it seeds itself)."""
     return cnn_model.train(one_hot(data["codes"]), data["psi"], changes(splicing, contrasts, dpsi, probability),
                            np.flatnonzero(data["train"]), seed=seed, **settings)
