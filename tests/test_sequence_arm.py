@@ -120,3 +120,15 @@ def test_the_cnn_learns_a_planted_motif():
 
     score = sm.predict(sm.ContrastLogit(cnn, 0), x[n_train:])
     assert roc_auc_score(label[n_train:], score) > 0.9
+
+
+def test_a_pool_that_does_not_divide_the_window_is_refused_at_start_up():
+    import yaml
+    from eigflow_arms.common.config_check import ConfigError
+    from eigflow_arms.sequence.adapter import SequenceArm
+
+    config = yaml.safe_load(open("config/config.yaml"))
+    SequenceArm(config).check()  # the shipped configuration runs
+    config["sequence"]["model"]["pool"] = 40
+    with pytest.raises(ConfigError, match=r"sequence.model.pool is 40, which does not divide the 350-nt"):
+        SequenceArm(config).check()

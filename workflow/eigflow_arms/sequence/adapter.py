@@ -17,6 +17,7 @@ from eigflow import PATHS
 from eigflow_arms.common import config_check, methods
 from eigflow_arms.common.readings import Reading
 from eigflow_arms.common.stage import Arm
+from eigflow_arms.splicing.events import EXONIC, INTRONIC
 
 MODEL = "cnn"
 ONE_HOT = "one-hot"
@@ -52,6 +53,10 @@ class SequenceArm(Arm):
     # -- the DAG -------------------------------------------------------------------------
     def check(self) -> None:
         problems = config_check.shards_over_samples("sequence", self.settings)
+        pool, width = self.settings.get("model", {}).get("pool"), EXONIC + INTRONIC
+        if pool is not None and width % pool:
+            problems.append(f"sequence.model.pool is {pool}, which does not divide the {width}-nt splice-site "
+                            f"window; use a divisor of {width} (350: one bin per window, the default)")
         for i, method in enumerate(self.settings.get("methods", [])):
             problems += config_check.method_problems(method, f"sequence.methods[{i}]", self.computed())
         config_check.refuse(problems)
