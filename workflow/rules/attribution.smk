@@ -24,7 +24,7 @@ rule sample_sets:
 
 rule graph:
     input:
-        unpack(lambda wc: ARM[wc.arm].graph_files(wc.model)),
+        unpack(lambda wc: ARM[wc.arm].graph_files(wc.model, wc.space)),
     output:
         "results/{arm}/graphs/{model}.{space}.npz",
     params:

@@ -59,6 +59,28 @@ rule train_sequence_cnn:
         "../scripts/train_sequence_cnn.py"
 
 
+rule train_sequence_autoencoder:
+    input:
+        "results/sequence/dataset.npz",
+    output:
+        model="results/sequence/autoencoder.pt",
+        metrics="results/sequence/autoencoder_metrics.tsv",
+    params:
+        settings=config.get("sequence", {}).get("autoencoder"),
+        seed=config["seed"],
+        library=EIGFLOW_HASH,
+    threads: config["threads"]
+    log:
+        "results/logs/sequence/autoencoder.log",
+    conda:
+        "../envs/torch.yaml"
+    resources:
+        mem_mb=8000,
+        runtime=120,
+    script:
+        "../scripts/train_sequence_autoencoder.py"
+
+
 rule sequence_ground_truth:
     input:
         unpack(sequence_scoring_inputs),

@@ -24,6 +24,9 @@ def mlp(sizes: Iterable[int]) -> list[nn.Module]:
 class VariationalAutoencoder(nn.Module):
     """Gaussian-posterior autoencoder with a Bernoulli decoder, trained on the negative ELBO.
 
+    A subclass of another likelihood (a categorical one over one-hot channels, say) replaces
+    ``output`` and :meth:`reconstruction_loss` together.
+
     Subclasses build ``encoder``, ``mu``, ``logvar`` and ``decoder`` in that order (their
     parameters draw from torch's RNG as they are created, so the order fixes the
     initialisation); ``logvar = None`` makes a plain autoencoder, whose latent code is the
@@ -80,6 +83,10 @@ class VariationalAutoencoder(nn.Module):
         logvar = self.logvar(h)
         return self._logits(mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)), mu, logvar
 
+    def reconstruction_loss(self, logits: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+        """Summed negative log-likelihood of ``x`` under the decoder's ``logits`` (Bernoulli)."""
+        return F.binary_cross_entropy_with_logits(logits, x, reduction="sum")
+
     def negative_elbo(self, x: torch.Tensor) -> torch.Tensor:
         """Mean per-row summed BCE (+ KL to N(0, I) for a VAE) of one stochastic pass.
 
@@ -93,7 +100,7 @@ class VariationalAutoencoder(nn.Module):
         scalar tensor
         """
         logits, mu, logvar = self(x)
-        loss = F.binary_cross_entropy_with_logits(logits, x, reduction="sum")
+        loss = self.reconstruction_loss(logits, x)
         if logvar is not None:
             loss = loss - 0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
         return loss / len(x)

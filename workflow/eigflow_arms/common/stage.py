@@ -134,8 +134,9 @@ class Arm:
         """The arm whose graph rule builds this arm's graphs (an arm may reuse another's)."""
         return self.name
 
-    def graph_files(self, model: str) -> dict:
-        """Inputs of the graph rule: ``data`` and ``model``."""
+    def graph_files(self, model: str, space: str) -> dict:
+        """Inputs of the graph rule in ``space`` ("input" or "latent"): ``data``, and what
+        :meth:`graph_points` reads."""
         raise NotImplementedError
 
     def graph_params(self) -> dict:

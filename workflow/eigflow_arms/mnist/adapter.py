@@ -104,7 +104,7 @@ class MnistArm(Arm):
         return {"data": "results/mnist/data.npz", "sets": "results/mnist/sample_sets.npz",
                 "model": f"results/mnist/models/{self.model_name(exp)}.pt", "graph": self.graph_file(exp)}
 
-    def graph_files(self, model: str) -> dict:
+    def graph_files(self, model: str, space: str) -> dict:
         return {"data": "results/mnist/data.npz", "model": f"results/mnist/models/{model}.pt"}
 
     def graph_params(self) -> dict:

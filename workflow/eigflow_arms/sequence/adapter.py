@@ -5,14 +5,16 @@ changes in the splicing arm's tissue (hippocampus) and in the liver arm's; each 
 arm of the stage, with its own class of interest: :class:`SequenceArm` (the splicing arm's
 tissue, ``sequence`` in ``arms``, which owns the figures) and :class:`SequenceLiverArm` (the
 liver arm's tissue and ``min_tissues``). An experiment is a method
-(:mod:`eigflow_arms.common.methods`): EIG paths x baselines made for one-hot inputs, and the
-genomics toolbox (:mod:`.toolbox`), all explaining the contrast's logit
+(:mod:`eigflow_arms.common.methods`): EIG paths x baselines made for one-hot inputs (the hidden
+paths and ``encoded-zero`` through the sequence autoencoder, :mod:`.autoencoder`, trained only
+when a method asks for it), and the genomics toolbox (:mod:`.toolbox`), all explaining the
+contrast's logit
 (:class:`.model.ContrastLogit`) at the same test exons. Algorithm 1 is not this arm's
 question, so only the class of interest is attributed.
 """
 from __future__ import annotations
 
-from eigflow import PATHS
+from eigflow import BASELINES, PATHS
 
 from eigflow_arms.common import config_check, methods
 from eigflow_arms.common.readings import Reading
@@ -21,6 +23,7 @@ from eigflow_arms.splicing.events import EXONIC, INTRONIC
 
 MODEL = "cnn"
 ONE_HOT = "one-hot"
+AUTOENCODER = "results/sequence/autoencoder.pt"
 
 
 def contrasts(config: dict) -> list[tuple[str, int]]:
@@ -62,13 +65,13 @@ class SequenceArm(Arm):
         config_check.refuse(problems)
 
     def computed(self) -> list[str]:
-        """EIG over the paths that need no autoencoder and the baselines for one-hot inputs that
-        need none, and the toolbox."""
-        from eigflow import BASELINES
+        """The toolbox, and EIG over every path and every baseline for one-hot inputs."""
+        return [*toolbox_methods(), *methods.eig_methods(list(PATHS), methods.baselines(ONE_HOT))]
 
-        paths = [p for p, spec in PATHS.items() if not spec.needs_autoencoder]
-        baselines = [b for b in methods.baselines(ONE_HOT) if not BASELINES[b].needs_autoencoder]
-        return [*toolbox_methods(), *methods.eig_methods(paths, baselines)]
+    @staticmethod
+    def needs_autoencoder(exp: str) -> bool:
+        path, baseline = methods.parse(exp)
+        return path is not None and (PATHS[path].needs_autoencoder or BASELINES[baseline].needs_autoencoder)
 
     def simulated(self) -> bool:
         return self.config.get("splicing", {}).get("source") == "simulate"
@@ -98,10 +101,11 @@ class SequenceArm(Arm):
 
     def files(self, exp: str) -> dict:
         return {"data": "results/sequence/dataset.npz", "sets": f"results/{self.name}/sample_sets.npz",
-                "model": "results/sequence/model.pt", "graph": self.graph_file(exp)}
+                "model": "results/sequence/model.pt", "graph": self.graph_file(exp),
+                "autoencoder": AUTOENCODER if self.needs_autoencoder(exp) else []}
 
-    def graph_files(self, model: str) -> dict:
-        return {"data": "results/sequence/dataset.npz"}
+    def graph_files(self, model: str, space: str) -> dict:
+        return {"data": "results/sequence/dataset.npz", "autoencoder": AUTOENCODER if space == "latent" else []}
 
     def graph_params(self) -> dict:
         graph = self.settings.get("graph", {})
@@ -132,7 +136,8 @@ class SequenceArm(Arm):
 
         from . import arm
 
-        return arm.training_points(io.load_npz(files.data), params["max_points"], params["seed"]), None
+        return arm.training_points(io.load_npz(files.data), params["max_points"], params["seed"]), \
+            arm.load_autoencoder(files.autoencoder)
 
     def explainer(self, files, params: dict, exp: str, device: str):
         from eigflow_arms.common import io
@@ -141,10 +146,12 @@ class SequenceArm(Arm):
 
         data = io.load_npz(files.data)
         model = arm.contrast_model(files.model, params["contrast"])
-        graph = self.load_graph(files, exp, None)
+        autoencoder = arm.load_autoencoder(files.autoencoder)
+        graph = self.load_graph(files, exp, autoencoder)
 
         def explain(index, target, label):  # target: "interest" only (sets_of)
-            return arm.attribute_method(exp, model, data, index, graph=graph, n_baselines=params["n_baselines"],
+            return arm.attribute_method(exp, model, data, index, graph=graph, autoencoder=autoencoder,
+                                        n_baselines=params["n_baselines"],
                                         n_steps=params["n_steps"], toolbox=params["toolbox"], seed=params["seed"],
                                         batch_size=params["batch_size"], device=device, label=label)
 

@@ -8,6 +8,7 @@ import time
 
 import numpy as np
 import pandas as pd
+import torch
 from eigflow import BASELINES, attribute
 from eigflow.attribute import simple_gradients
 
@@ -57,11 +58,19 @@ def contrast_model(path, contrast: int) -> cnn_model.ContrastLogit:
     return cnn_model.ContrastLogit(cnn_model.load(path)[0], contrast).eval()
 
 
-def attribute_method(method: str, model, data: dict, index: np.ndarray, *, graph=None, n_baselines: int = 3,
-                     n_steps: int = 32, toolbox: dict | None = None, seed: int = 0, batch_size: int | None = None,
-                     device: str = "cpu", label: str = "") -> dict:
+def load_autoencoder(path):
+    """The sequence autoencoder at ``path``; None where the job was given none (an empty input)."""
+    from . import autoencoder
+
+    return autoencoder.load(path)[0] if path else None
+
+
+def attribute_method(method: str, model, data: dict, index: np.ndarray, *, graph=None, autoencoder=None,
+                     n_baselines: int = 3, n_steps: int = 32, toolbox: dict | None = None, seed: int = 0,
+                     batch_size: int | None = None, device: str = "cpu", label: str = "") -> dict:
     """Attributions of events ``index`` by ``method`` as the arrays of a shard file, with each
-    sequence's cost: ``evaluations`` (model passes; a backward pass counts as one) and
+    sequence's cost: ``evaluations`` (model passes; a backward pass counts as one; the decoder
+    passes of the hidden paths are not the model's, so their cost shows only in the time) and
     ``seconds`` (wall time of the method on this shard, per sequence)."""
     from .toolbox import METHODS
 
@@ -71,8 +80,8 @@ def attribute_method(method: str, model, data: dict, index: np.ndarray, *, graph
     if path is not None:
         ref = reference(data) if BASELINES[baseline].needs_reference else None
         res = attribute(model, x, path=path, baseline=baseline, reference=ref, n_baselines=n_baselines,
-                        n_steps=n_steps, neighbors=graph, batch_size=batch_size, device=device, seed=seed,
-                        label=label)
+                        n_steps=n_steps, autoencoder=autoencoder, neighbors=graph, batch_size=batch_size,
+                        device=device, seed=seed, label=label)
         out = {"attributions": res.attributions, "completeness_error": res.completeness_error,
                "output": res.output, "baseline_output": res.baseline_output,
                "evaluations": np.full(len(x), 2 * res.baselines.shape[1] * n_steps)}
@@ -124,3 +133,21 @@ def train_cnn(data: dict, splicing: dict, contrasts, dpsi: float, probability: f
     """The CNN of :mod:`.model`, fitted on the training events (it seeds itself)."""
     return cnn_model.train(one_hot(data["codes"]), data["psi"], changes(splicing, contrasts, dpsi, probability),
                            np.flatnonzero(data["train"]), seed=seed, **settings)
+
+
+def train_autoencoder(data: dict, seed: int, **settings) -> tuple:
+    """The sequence autoencoder of the hidden paths, fitted on the training sequences, and how
+    well it reconstructs training and test sequences beside the training sequences' position
+    profile (the mean one-hot; what a decoder that ignores its code can do at best)."""
+    from . import autoencoder
+
+    x, train = one_hot(data["codes"]), np.asarray(data["train"])
+    ae = autoencoder.train(x, np.flatnonzero(train), seed=seed, **settings)
+    mean = torch.as_tensor(x[train].mean(axis=0))
+    decoders = {"autoencoder": lambda xb: ae.decode(ae.encode(xb)),
+                "position profile": lambda xb: mean.expand(len(xb), *mean.shape)}
+    rows = [{"model": name, "split": split, **autoencoder.reconstruction(x[rows_], profiles)}
+            for name, profiles in decoders.items() for split, rows_ in (("train", train), ("test", ~train))]
+    table = pd.DataFrame(rows)
+    log.info("sequence autoencoder reconstruction:\n%s", table.to_string(index=False))
+    return ae, table

@@ -91,7 +91,7 @@ class SplicingArm(Arm):
         return {"data": "results/splicing/dataset.npz", "sets": f"results/{self.name}/sample_sets.npz",
                 "model": "results/splicing/model.pt", "graph": self.graph_file(exp)}
 
-    def graph_files(self, model: str) -> dict:
+    def graph_files(self, model: str, space: str) -> dict:
         return {"data": "results/splicing/dataset.npz", "model": "results/splicing/model.pt"}
 
     def graph_params(self) -> dict:
