@@ -11,7 +11,7 @@ from eigflow_arms.splicing.adapter import SplicingArm
 class LiverArm(SplicingArm):
     name = "liver"
     section = "liver"
-    figures = ("fig4a", "fig4b", "fig4c", "fig4d", "fig4e", "figS11", "figS12")
+    figures = ("fig4a", "fig4b", "fig4c", "fig4d", "fig4e", "figS11", "figS12", "liver_gia")
     tables = ()
 
     def check(self) -> None:
