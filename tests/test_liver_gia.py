@@ -184,3 +184,18 @@ def test_backgrounds_are_seeded_non_changing_exons_and_decoys_skip_the_program()
         gia.background_events(events, ["X"], 3, seed=4)
     collection = dict.fromkeys(["A1CF", "NOVA", "SF1", "QKI", "TIA1"])
     assert gia.decoys(collection, ["A1CF", "NOVA"], "A1CF", 2) == ["SF1", "QKI"]
+
+
+def test_the_figure_draws_from_the_table_and_its_summary(tmp_path):
+    import matplotlib
+    matplotlib.use("Agg")
+    from eigflow_arms.liver import motif_figures
+
+    events = backgrounds(2)
+    motifs = {"A1CF": one_hot(MOTIF), "PCBP2": one_hot("CCUCCC")}
+    table = gia.gia_table(events, motifs, "A1CF", {"I2_5": 0.7, "I1_3": -0.3}, raw_features,
+                          linear("I2_5:kmer:UAA"), "liver", 100, 2, seed=0)
+    summary = gia.region_summary(table)
+    assert summary.set_index(["rbp", "region"]).loc[("A1CF", "I2_5")].sign_agrees
+    motif_figures.liver_gia(table, summary, tmp_path / "g.png", tmp_path / "g.pdf")
+    assert (tmp_path / "g.png").stat().st_size > 0 and (tmp_path / "g.pdf").stat().st_size > 0

@@ -31,6 +31,8 @@ LETTER_COLORS = dict(zip(ALPHABET, ["#109648", "#255c99", "#f7b32b", "#d62839"])
 REGION_LABELS = {"C1_5ss": "5' splice site of C1", "A_3ss": "3' splice site of A",
                  "A_5ss": "5' splice site of A", "C2_3ss": "3' splice site of C2"}
 ALPHA = 0.05
+# Decoys of liver_gia, cycled: none red or blue, the colours of the regulator's bars.
+DECOY_COLORS = ("#2a9d8f", "#e9a03b", "#8d5a97", "#6b705c")
 
 
 # --- Fig. 4a: sequence logos -----------------------------------------------------------------
@@ -212,13 +214,14 @@ def liver_gia(table: pd.DataFrame, summary: pd.DataFrame, png, pdf) -> None:
     decoys = summary[summary.decoy]
     for k, (name, rows) in enumerate(decoys.groupby("rbp", sort=False)):
         rows = rows.set_index("region").reindex(REGIONS)
-        ax.plot(x + 0.15 * (k - 1), rows.effect, "o", ms=4, color=f"C{k + 2}", label=f"decoy {name}")
+        ax.plot(x + 0.15 * (k - 1), rows.effect, "o", ms=4, color=DECOY_COLORS[k % len(DECOY_COLORS)],
+                label=f"decoy {name}")
     ax.axhline(0, color="k", lw=0.6)
     ax.set_xticks(x, REGIONS)
     ax.set_ylabel("GIA: change in liver log-odds")
     ax.set_title(f"{regulator} embedded in non-changing exons (feature model)", fontsize=10)
     ax.legend(fontsize=7, frameon=False)
-    planted = fig.add_subplot(grid[0, 4:])
+    planted = fig.add_subplot(grid[0, 5:])   # column 4 left empty: room for its y label
     planted.bar(x, own.planted_effect, width=0.6, color="0.4")
     for i, (tested, agrees) in enumerate(zip(own.tested, own.sign_agrees)):
         if tested:
@@ -238,7 +241,7 @@ def liver_gia(table: pd.DataFrame, summary: pd.DataFrame, png, pdf) -> None:
         rows = table[(table.rbp == regulator) & (table.region == region)]
         axis.plot(rows.position, rows.effect, color="k", lw=1.2)
         for k, (name, decoy) in enumerate(table[table.decoy & (table.region == region)].groupby("rbp", sort=False)):
-            axis.plot(decoy.position, decoy.effect, color=f"C{k + 2}", lw=0.7)
+            axis.plot(decoy.position, decoy.effect, color=DECOY_COLORS[k % len(DECOY_COLORS)], lw=0.7)
         axis.axhline(0, color="k", lw=0.4)
         axis.set_title(region, fontsize=9)
         axis.set_xlabel("position in region (nt)", fontsize=7)
