@@ -199,3 +199,13 @@ def test_the_figure_draws_from_the_table_and_its_summary(tmp_path):
     assert summary.set_index(["rbp", "region"]).loc[("A1CF", "I2_5")].sign_agrees
     motif_figures.liver_gia(table, summary, tmp_path / "g.png", tmp_path / "g.pdf")
     assert (tmp_path / "g.png").stat().st_size > 0 and (tmp_path / "g.pdf").stat().st_size > 0
+
+
+def test_liver_gia_is_a_target_unless_the_features_are_the_user_s():
+    from eigflow_arms.liver.adapter import LiverArm
+
+    extracted = {"seed": 0, "splicing": {"source": "files", "files": {"features": None}}, "liver": {}}
+    assert "liver_gia" in LiverArm(extracted).targets()
+    assert "liver_gia" in LiverArm({"seed": 0, "splicing": {"source": "simulate"}, "liver": {}}).targets()
+    own = {"seed": 0, "splicing": {"source": "files", "files": {"features": "f.tsv"}}, "liver": {}}
+    assert LiverArm(own).targets() == [f for f in LiverArm.figures if f != "liver_gia"]

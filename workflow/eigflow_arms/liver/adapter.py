@@ -23,7 +23,10 @@ class LiverArm(SplicingArm):
         config_check.refuse(problems)
 
     def targets(self) -> list[str]:
-        return list(self.figures)
+        # liver_gia recomputes features from edited sequences: a user's own feature matrix
+        # cannot be recomputed, so with one the figure is not a target.
+        own = self.splicing.get("source") == "files" and self.splicing.get("files", {}).get("features")
+        return [f for f in self.figures if not (own and f == "liver_gia")]
 
     def experiments(self) -> list[str]:
         return list(self.settings.get("methods", []))
