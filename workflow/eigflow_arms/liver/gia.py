@@ -74,7 +74,7 @@ def model_features(motifs, data: dict):
         raise ValueError("the dataset's features are not those eigflow extracts from sequence (a user "
                          "feature matrix, splicing.files.features?): GIA recomputes features after "
                          "editing sequences, so it needs the extracted ones; leave "
-                         "splicing.files.features unset, or drop liver_gia from the targets")
+                         "splicing.files.features unset (with it set, liver_gia is not a target)")
     lows, highs = data["lows"], data["highs"]
     return lambda batch: apply_scaling(batch_features(batch, motifs), lows, highs)
 
