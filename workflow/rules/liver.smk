@@ -133,3 +133,33 @@ rule parclip_sites:
         runtime=60,
     script:
         "../scripts/parclip_sites.py"
+
+
+# Beyond the paper: the regulator's causal effect on the feature model (Global Importance
+# Analysis, Koo et al. 2021): its motif embedded in non-changing exons, features recomputed.
+rule liver_gia_features:
+    input:
+        genome=lambda wc: splicing_input("genome"),
+        events=lambda wc: splicing_input("events"),
+        liver_sets="results/liver/exon_sets.tsv",
+        regulator="results/tables/fig4a_regulator.tsv",
+        collection="results/liver/motif_collection.meme",
+        program=PROGRAM_FILE,
+        data="results/splicing/dataset.npz",
+        model="results/splicing/model.pt",
+    output:
+        "results/liver/gia_features.tsv",
+    params:
+        settings=LIVER.get("gia"),
+        tissue=LIVER.get("tissue"),
+        tissues=SPLICING.get("tissues"),
+        seed=config["seed"],
+    log:
+        "results/logs/liver/gia_features.log",
+    conda:
+        "../envs/liver.yaml"
+    resources:
+        mem_mb=4000,
+        runtime=30,
+    script:
+        "../scripts/liver_gia_features.py"

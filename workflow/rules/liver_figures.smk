@@ -126,3 +126,18 @@ rule fig4e:
         "../envs/liver.yaml"
     script:
         "../scripts/fig4e.py"
+
+
+rule liver_gia:
+    input:
+        "results/liver/gia_features.tsv",
+    output:
+        **figure_outputs("liver_gia", LIVER_CATEGORY),
+    params:
+        min_planted=LIVER.get("gia", {}).get("min_planted"),
+    log:
+        "results/logs/figures/liver_gia.log",
+    conda:
+        "../envs/liver.yaml"
+    script:
+        "../scripts/liver_gia.py"

@@ -16,6 +16,7 @@ BEYOND_PAPER = {
     "sequence_motifs": "Motifs recovered",
     "sequence_rna_map": "Attribution RNA maps",
     "sequence_examples": "Example exons",
+    "liver_gia": "Global importance of the regulator",
 }
 
 

@@ -11,7 +11,7 @@ from eigflow_arms.splicing.adapter import SplicingArm
 class LiverArm(SplicingArm):
     name = "liver"
     section = "liver"
-    figures = ("fig4a", "fig4b", "fig4c", "fig4d", "fig4e", "figS11", "figS12")
+    figures = ("fig4a", "fig4b", "fig4c", "fig4d", "fig4e", "figS11", "figS12", "liver_gia")
     tables = ()
 
     def check(self) -> None:
@@ -23,7 +23,10 @@ class LiverArm(SplicingArm):
         config_check.refuse(problems)
 
     def targets(self) -> list[str]:
-        return list(self.figures)
+        # liver_gia recomputes features from edited sequences: a user's own feature matrix
+        # cannot be recomputed, so with one the figure is not a target.
+        own = self.splicing.get("source") == "files" and self.splicing.get("files", {}).get("features")
+        return [f for f in self.figures if not (own and f == "liver_gia")]
 
     def experiments(self) -> list[str]:
         return list(self.settings.get("methods", []))

@@ -1,4 +1,5 @@
-"""Figures of the liver program: paper Fig. 4a (Tomtom logos), Fig. 4c and supp. S11 (motif maps).
+"""Figures of the liver program: paper Fig. 4a (Tomtom logos), Fig. 4c and supp. S11 (motif maps),
+and beside Fig. 4c the regulator's causal map on the feature model (``liver_gia``).
 
 Every function takes arrays or the tidy tables of :mod:`eigflow.motifs` plus the two output
 paths (PNG and PDF) and returns nothing. Exon sets take their label and colour from
@@ -21,14 +22,17 @@ from eigflow_arms.liver.motifs.maps import (
     comparisons,
 )
 from eigflow_arms.liver.motifs.pssm import information_content
+from eigflow_arms.splicing.events import REGIONS
 from eigflow_arms.splicing.sequence import ALPHABET
 
-__all__ = ["fig4a", "fig4c", "figS11", "logo"]
+__all__ = ["fig4a", "fig4c", "figS11", "liver_gia", "logo"]
 
 LETTER_COLORS = dict(zip(ALPHABET, ["#109648", "#255c99", "#f7b32b", "#d62839"]))
 REGION_LABELS = {"C1_5ss": "5' splice site of C1", "A_3ss": "3' splice site of A",
                  "A_5ss": "5' splice site of A", "C2_3ss": "3' splice site of C2"}
 ALPHA = 0.05
+# Decoys of liver_gia, cycled: none red or blue, the colours of the regulator's bars.
+DECOY_COLORS = ("#2a9d8f", "#e9a03b", "#8d5a97", "#6b705c")
 
 
 # --- Fig. 4a: sequence logos -----------------------------------------------------------------
@@ -186,3 +190,61 @@ def figS11(maps: pd.DataFrame, tests: pd.DataFrame, found, png, pdf, panels=FIGS
     regulator-repressed (c); ``found`` as in :func:`fig4c` (paper: A1CF)."""
     _motif_map_figure(maps, tests, panels, f"{found.rbp} motif maps of the liver and {found.rbp} exon "
                       f"sub-sets", found.rbp, png, pdf)
+
+
+# --- beyond the paper: Global Importance Analysis beside Fig. 4c -------------------------------
+
+def liver_gia(table: pd.DataFrame, summary: pd.DataFrame, png, pdf) -> None:
+    """The regulator's causal effect on the feature model's liver contrast, beside its planted
+    RNA map (:mod:`eigflow_arms.liver.gia`; paper 003 Fig. 2b's global importance by position).
+
+    ``table`` has :data:`eigflow_arms.liver.gia.COLUMNS`, ``summary`` is its
+    :func:`eigflow_arms.liver.gia.region_summary`. Top left: effect by region (bars: the
+    regulator; points: decoys; grey: the shuffled copies' range); top right: the planted
+    log-odds per site by region. Bottom: effect by position within each region, null band grey.
+    """
+    regulator = table.rbp[~table.decoy & ~table.null].iloc[0]
+    own = summary[summary.rbp == regulator].set_index("region").reindex(REGIONS)
+    fig = plt.figure(figsize=(13, 6.5))
+    grid = fig.add_gridspec(2, len(REGIONS), height_ratios=[1.2, 1], hspace=0.45, wspace=0.35)
+    x = np.arange(len(REGIONS))
+    ax = fig.add_subplot(grid[0, :4])
+    ax.fill_between(x, own.null_low, own.null_high, color="0.85", step="mid", label="shuffled copies (range)")
+    ax.bar(x, own.effect, width=0.6, color=np.where(own.effect >= 0, "#d62839", "#255c99"), label=regulator)
+    decoys = summary[summary.decoy]
+    for k, (name, rows) in enumerate(decoys.groupby("rbp", sort=False)):
+        rows = rows.set_index("region").reindex(REGIONS)
+        ax.plot(x + 0.15 * (k - 1), rows.effect, "o", ms=4, color=DECOY_COLORS[k % len(DECOY_COLORS)],
+                label=f"decoy {name}")
+    ax.axhline(0, color="k", lw=0.6)
+    ax.set_xticks(x, REGIONS)
+    ax.set_ylabel("GIA: change in liver log-odds")
+    ax.set_title(f"{regulator} embedded in non-changing exons (feature model)", fontsize=10)
+    ax.legend(fontsize=7, frameon=False)
+    planted = fig.add_subplot(grid[0, 5:])   # column 4 left empty: room for its y label
+    planted.bar(x, own.planted_effect, width=0.6, color="0.4")
+    for i, (tested, agrees) in enumerate(zip(own.tested, own.sign_agrees)):
+        if tested:
+            planted.text(i, 0, "agrees" if agrees else "differs", ha="center", va="bottom", fontsize=7, rotation=90)
+    planted.axhline(0, color="k", lw=0.6)
+    planted.set_xticks(x, REGIONS, fontsize=7)
+    planted.set_ylabel("planted log-odds per site")
+    planted.set_title(f"{regulator}'s planted RNA map", fontsize=10)
+    null = table[table.null].groupby(["region", "position"]).effect.agg(["min", "max"])
+    first = None
+    for i, region in enumerate(REGIONS):
+        axis = fig.add_subplot(grid[1, i], sharey=first)
+        first = first or axis
+        if region in null.index.get_level_values(0):
+            band = null.loc[region]
+            axis.fill_between(band.index, band["min"], band["max"], color="0.85")
+        rows = table[(table.rbp == regulator) & (table.region == region)]
+        axis.plot(rows.position, rows.effect, color="k", lw=1.2)
+        for k, (name, decoy) in enumerate(table[table.decoy & (table.region == region)].groupby("rbp", sort=False)):
+            axis.plot(decoy.position, decoy.effect, color=DECOY_COLORS[k % len(DECOY_COLORS)], lw=0.7)
+        axis.axhline(0, color="k", lw=0.4)
+        axis.set_title(region, fontsize=9)
+        axis.set_xlabel("position in region (nt)", fontsize=7)
+        axis.tick_params(labelsize=7)
+    fig.suptitle("Global Importance Analysis of the liver's regulator, beside Fig. 4c", fontsize=11)
+    save_figure(fig, png, pdf)

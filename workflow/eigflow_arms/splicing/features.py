@@ -19,7 +19,8 @@ plus ``{site}:score`` for every splice site of :data:`eigflow_arms.splicing.even
 features of the alternative exon (``FRAME_FEATURES``). That is 1,246 features.
 
 A user with real AVISPA features supplies them instead as a TSV (:func:`read_feature_matrix`).
-Both paths end in :func:`check_finite`, and :func:`scale_features` maps either to [0, 1].
+Both paths end in :func:`check_finite`, and :func:`scale_features` maps either to [0, 1]
+(:func:`apply_scaling` puts new rows on that scale).
 """
 from __future__ import annotations
 
@@ -418,8 +419,16 @@ def scale_features(matrix: np.ndarray, train_rows) -> tuple[np.ndarray, np.ndarr
     lows, highs : (d,) float64 percentiles used
     """
     lows, highs = np.percentile(np.asarray(matrix)[train_rows], [1, 99], axis=0)
+    return apply_scaling(matrix, lows, highs), lows, highs
+
+
+def apply_scaling(matrix: np.ndarray, lows: np.ndarray, highs: np.ndarray) -> np.ndarray:
+    """(n, d) float32: ``matrix`` on the scale of :func:`scale_features` that gave ``lows`` and
+    ``highs`` (the dataset's), so that new rows -- features recomputed after an edit of the
+    sequence -- meet the model on the scale it was trained on."""
+    lows, highs = np.asarray(lows), np.asarray(highs)
     constant = highs <= lows
     width = np.where(constant, 1.0, highs - lows)
     scaled = (np.asarray(matrix, dtype=np.float32) - lows.astype(np.float32)) / width.astype(np.float32)
     scaled[:, constant] = 0
-    return np.clip(scaled, 0, 1, out=scaled), lows, highs
+    return np.clip(scaled, 0, 1, out=scaled)
