@@ -16,6 +16,8 @@ BEYOND_PAPER = {
     "sequence_motifs": "Motifs recovered",
     "sequence_rna_map": "Attribution RNA maps",
     "sequence_examples": "Example exons",
+    "deepresolve_importance": "DeepResolve: channel importance",
+    "deepresolve_similarity": "DeepResolve: tissue similarity",
 }
 
 
