@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import numpy as np
 import torch
+from scipy.special import xlogy
 from sklearn.mixture import GaussianMixture
 from torch import nn
 
@@ -203,7 +204,7 @@ def trim(motif: np.ndarray, width: int) -> np.ndarray:
     RBP motifs are 4-8 nt; the uniform flanks of a wide receptive field only weaken Tomtom."""
     if len(motif) <= width:
         return motif
-    information = 2 + (motif * np.log2(motif)).sum(axis=1)
+    information = 2 + xlogy(motif, motif).sum(axis=1) / np.log(2)
     start = int(np.argmax(np.convolve(information, np.ones(width), mode="valid")))
     return motif[start:start + width]
 
