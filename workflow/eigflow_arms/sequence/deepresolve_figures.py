@@ -51,14 +51,15 @@ def importance(resolved: dict, png, pdf) -> None:
 def similarity(model, program, tissues, spearman: float, png, pdf) -> None:
     """The model's tissue similarity (004's Fig. 4b: correlation of non-negative OFIVs) beside
     the program's (correlation of the tissues' regulator profiles)."""
-    fig, axes = plt.subplots(1, 2, figsize=(2 + 1.1 * len(tissues), 0.55 * len(tissues) + 1.6))
+    fig, axes = plt.subplots(1, 2, figsize=(2.5 + 1.1 * len(tissues), 0.55 * len(tissues) + 2), sharey=True,
+                             layout="constrained")
     for ax, matrix, title in zip(axes, (model, program), ("model (non-negative OFIV)", "program (regulators)")):
         image = ax.imshow(matrix, vmin=-1, vmax=1, cmap="RdBu_r")
         for (i, j), value in np.ndenumerate(np.asarray(matrix)):
             ax.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=7)
         ax.set_xticks(np.arange(len(tissues)), tissues, rotation=90, fontsize=8)
-        ax.set_yticks(np.arange(len(tissues)), tissues, fontsize=8)
         ax.set_title(title, fontsize=10)
+    axes[0].set_yticks(np.arange(len(tissues)), tissues, fontsize=8)
     fig.colorbar(image, ax=list(axes), shrink=0.8, label="correlation")
     fig.suptitle(f"Tissue similarity; Spearman over the pairs {spearman:.2f}", fontsize=10)
     save_figure(fig, png, pdf)
