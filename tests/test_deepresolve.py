@@ -125,11 +125,15 @@ def test_channel_motifs_show_the_bases_the_filters_detect():
         cnn.stem.weight[0, 3, 1] = 1.0  # channel 0: U at the centre
         cnn.stem.weight[1, 0, 1] = 1.0  # channel 1: A at the centre
     codes = np.random.default_rng(0).integers(0, 4, (5, LENGTH)).astype(np.int8)
-    motifs = dr.channel_motifs(cnn, "stem", codes, n_fragments=10)
+    fragments = dr.top_fragments(cnn, "stem", codes, n_fragments=4)
+    assert fragments.shape == (2, 4, 3)
+    assert (fragments[0, :, 1] == 3).all() and (fragments[1, :, 1] == 0).all()
+    # The ascent keeps the detected base (its entry grows to ~1 / (2 l2)) and clears the rest
+    # (the penalty shrinks them below the threshold): a one-hot centre, uniform flanks.
+    motifs = dr.channel_motifs(cnn, "stem", fragments, l2=0.25, steps=300, lr=0.05)
     assert motifs.shape == (2, 3, 4)
-    np.testing.assert_allclose(motifs.sum(axis=2), 1)
-    np.testing.assert_allclose(motifs[0, 1], [1 / 14, 1 / 14, 1 / 14, 11 / 14])
-    np.testing.assert_allclose(motifs[1, 1], [11 / 14, 1 / 14, 1 / 14, 1 / 14])
+    np.testing.assert_allclose(motifs[0], [[0.25] * 4, [0, 0, 0, 1], [0.25] * 4], atol=1e-6)
+    np.testing.assert_allclose(motifs[1], [[0.25] * 4, [1, 0, 0, 0], [0.25] * 4], atol=1e-6)
 
 
 def test_trim_keeps_the_most_informative_span():

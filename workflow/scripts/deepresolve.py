@@ -14,7 +14,8 @@ result = deepresolve.resolve(cnn, p["layer"], p["n_starts"], p["l2"], p["steps"]
 data = io.load_npz(snakemake.input.data)
 train = np.flatnonzero(data["train"])
 rows = np.sort(np.random.default_rng(seed).choice(train, min(p["n_sequences"], len(train)), replace=False))
-motifs = deepresolve.channel_motifs(cnn, p["layer"], data["codes"][rows], p["n_fragments"])
+fragments = deepresolve.top_fragments(cnn, p["layer"], data["codes"][rows], p["n_fragments"])
+motifs = deepresolve.channel_motifs(cnn, p["layer"], fragments, p["l2"], p["steps"], p["lr"])
 collection = read_meme(snakemake.input.collection)
 best = [match(deepresolve.trim(m, cnn.stem.kernel_size[0]), collection, n=1).iloc[0] for m in motifs]
 outputs = output_names(meta["tissues"], [c[0] for c in meta["contrasts"]])

@@ -21,12 +21,10 @@ the CNN's own modules). Then, as 004's Methods define them:
   weighted mean of its positive FIVs;
 * class similarity: the correlation of the non-negative OFIVs of two outputs.
 
-Each channel is shown as a motif (:func:`channel_motifs`): the base frequencies of the
-fragments of real sequences over its receptive field where it is most active. 004 starts its
-L2-regularised input-space ascent from such top-ten fragments and thresholds the result; the
-fragments' frequencies are used here as they are, without the ascent: at the stem a channel
-is a convolution of the one-hot input, and an ascent from its best fragments moves only
-towards the filter's own preferred bases, which the fragments already show.
+Each channel is shown as a motif as 004 shows DeepSEA's (:func:`channel_motifs`):
+L2-regularised gradient ascent of its activation over its receptive field, started from the
+channel's top activating fragments of real sequences (:func:`top_fragments`), thresholded and
+normalised into a probability matrix.
 """
 from __future__ import annotations
 
@@ -40,9 +38,10 @@ from .data import WIDTH, WINDOWS, one_hot
 from .model import SequenceCNN, split_windows
 
 __all__ = ["LAYERS", "Above", "feature_map", "optimise", "start_weights", "inconsistency", "non_additive",
-           "overall_importance", "similarity", "receptive_field", "channel_motifs", "trim", "resolve"]
+           "overall_importance", "similarity", "receptive_field", "top_fragments", "channel_motifs", "trim", "resolve"]
 
 LAYERS = ("stem", "tower")
+THRESHOLD = 0.5  # share of an ascended fragment's largest entry kept as its motif
 
 
 def _check_layer(layer: str) -> None:
@@ -66,13 +65,31 @@ class Above(nn.Module):
         return self.cnn.head(self.cnn.pool(h).reshape(m, -1))
 
 
+def _window_map(cnn: SequenceCNN, layer: str, windows: torch.Tensor) -> torch.Tensor:
+    """(n, 4, w) one-hot windows -> (n, C, w) the map at ``layer`` (the convolutions keep w)."""
+    _check_layer(layer)
+    h = cnn.stem_relu(cnn.stem_norm(cnn.stem(windows)))
+    return cnn.blocks(h) if layer == "tower" else h
+
+
 def feature_map(cnn: SequenceCNN, layer: str, x: torch.Tensor) -> torch.Tensor:
     """(m, 4, L) one-hot -> (m, windows, C, W) the CNN's map at ``layer``."""
-    _check_layer(layer)
-    h = cnn.stem_relu(cnn.stem_norm(cnn.stem(split_windows(x))))
-    if layer == "tower":
-        h = cnn.blocks(h)
+    h = _window_map(cnn, layer, split_windows(x))
     return h.reshape(len(x), len(WINDOWS), *h.shape[1:])
+
+
+def _ascend(objective, x, steps: int, lr: float) -> torch.Tensor:
+    """Adam ascent of ``objective(x)`` (one value per row), its step decayed geometrically to
+    1/100 of ``lr`` over ``steps`` (004 decays the learning rate)."""
+    x = x.clone().requires_grad_()
+    optimiser = torch.optim.Adam([x], lr=lr)
+    decay = torch.optim.lr_scheduler.ExponentialLR(optimiser, gamma=0.01 ** (1 / max(steps, 1)))
+    for _ in range(steps):
+        (gradient,) = torch.autograd.grad(objective(x).sum(), x)
+        x.grad = -gradient
+        optimiser.step()
+        decay.step()
+    return x.detach()
 
 
 def optimise(above: nn.Module, shape, outputs, n_starts: int, l2: float, steps: int, lr: float,
@@ -80,8 +97,7 @@ def optimise(above: nn.Module, shape, outputs, n_starts: int, l2: float, steps: 
     """Gradient ascent of S_c(H) - l2 ||H||^2 from ``n_starts`` standard normal maps per output.
 
     Every start of every output is one row of a single batch (the outputs of different rows do
-    not interact: the network is in eval mode). Adam, its step decayed geometrically to 1/100
-    of ``lr`` over ``steps`` (004 decays the learning rate).
+    not interact: the network is in eval mode); Adam (:func:`_ascend`).
 
     Returns
     -------
@@ -90,20 +106,13 @@ def optimise(above: nn.Module, shape, outputs, n_starts: int, l2: float, steps: 
     """
     outputs = list(outputs)
     generator = torch.Generator().manual_seed(int(seed))
-    h = torch.randn((n_starts * len(outputs), *shape), generator=generator).requires_grad_()
+    start = torch.randn((n_starts * len(outputs), *shape), generator=generator)
     column = torch.as_tensor(outputs).repeat(n_starts)[:, None]  # start-major rows
-    optimiser = torch.optim.Adam([h], lr=lr)
-    decay = torch.optim.lr_scheduler.ExponentialLR(optimiser, gamma=0.01 ** (1 / max(steps, 1)))
-    for _ in range(steps):
-        objective = above(h).gather(1, column)[:, 0] - l2 * h.pow(2).flatten(1).sum(1)
-        (gradient,) = torch.autograd.grad(objective.sum(), h)
-        h.grad = -gradient  # ascent
-        optimiser.step()
-        decay.step()
+    h = _ascend(lambda h: above(h).gather(1, column)[:, 0] - l2 * h.pow(2).flatten(1).sum(1), start, steps, lr)
     with torch.no_grad():
         score = above(h).gather(1, column)[:, 0]
     spatial = tuple(d for d in range(1, h.dim()) if d != h.dim() - 2)  # all but the channels
-    fiv = h.detach().mean(dim=spatial)
+    fiv = h.mean(dim=spatial)
     return (fiv.reshape(n_starts, len(outputs), -1).double().numpy(),
             score.reshape(n_starts, len(outputs)).double().numpy())
 
@@ -174,13 +183,13 @@ def receptive_field(cnn: SequenceCNN, layer: str) -> int:
     return field
 
 
-def channel_motifs(cnn: SequenceCNN, layer: str, codes: np.ndarray, n_fragments: int,
-                   batch_size: int = 64) -> np.ndarray:
-    """(C, F, 4) base frequencies of each channel's ``n_fragments`` most activating fragments.
+def top_fragments(cnn: SequenceCNN, layer: str, codes: np.ndarray, n_fragments: int,
+                  batch_size: int = 64) -> np.ndarray:
+    """(C, n_fragments, F) codes of each channel's most activating fragments of ``codes``.
 
     ``codes`` (n, L) int8 (A=0 C=1 G=2 U=3, -1 for N, :mod:`.data`). A fragment is the
     receptive field (F columns) centred on a map position of one window; columns beyond the
-    window, or N, count as a quarter of each base. One pseudocount per base and column.
+    window are N.
     """
     field = receptive_field(cnn, layer)
     half = field // 2
@@ -190,13 +199,39 @@ def channel_motifs(cnn: SequenceCNN, layer: str, codes: np.ndarray, n_fragments:
     n, windows, channels, width = maps.shape
     padded = np.pad(codes.reshape(n, windows, WIDTH), ((0, 0), (0, 0), (half, field - 1 - half)),
                     constant_values=-1)
-    counts = np.ones((channels, field, 4))
+    fragments = []
     for c in range(channels):
         top = np.argsort(maps[:, :, c].ravel(), kind="stable")[::-1][:n_fragments]
         seq, window, position = np.unravel_index(top, (n, windows, width))
-        fragments = padded[seq[:, None], window[:, None], position[:, None] + np.arange(field)]
-        counts[c] += (fragments[..., None] == np.arange(4)).sum(axis=0) + (fragments == -1).sum(axis=0)[:, None] / 4
-    return counts / counts.sum(axis=2, keepdims=True)
+        fragments.append(padded[seq[:, None], window[:, None], position[:, None] + np.arange(field)])
+    return np.stack(fragments)
+
+
+def channel_motifs(cnn: SequenceCNN, layer: str, fragments: np.ndarray, l2: float, steps: int,
+                   lr: float) -> np.ndarray:
+    """(C, F, 4) each channel's motif: 004's L2-regularised ascent over its receptive field.
+
+    From each of the channel's top ``fragments`` (:func:`top_fragments`; one-hot, N as a
+    quarter of each base), gradient ascent of the channel's activation at the centre minus
+    ``l2`` ||x||^2; then 004's heuristic thresholding: entries below ``THRESHOLD`` of the
+    ascended fragment's largest are 0, each column is normalised to sum 1 (uniform if nothing
+    is left) and the fragments are averaged. All channels' fragments are one batch.
+    """
+    channels, n, field = fragments.shape
+    x = torch.as_tensor(one_hot(fragments.reshape(channels * n, field)))
+    x = x + 0.25 * torch.as_tensor(fragments.reshape(channels * n, 1, field) == -1, dtype=torch.float32)
+    channel = torch.arange(channels).repeat_interleave(n)
+    centre = field // 2
+
+    def activation(x):
+        return _window_map(cnn, layer, x)[torch.arange(len(x)), channel, centre] - l2 * x.pow(2).sum(dim=(1, 2))
+
+    ascended = _ascend(activation, x, steps, lr).numpy().astype(float)
+    top = ascended.max(axis=(1, 2), keepdims=True)
+    kept = np.where((ascended >= THRESHOLD * top) & (ascended > 0), ascended, 0.0)
+    total = kept.sum(axis=1, keepdims=True)
+    columns = np.where(total > 0, kept / np.where(total > 0, total, 1), 0.25)             # (C n, 4, F)
+    return columns.reshape(channels, n, 4, field).mean(axis=1).transpose(0, 2, 1)
 
 
 def trim(motif: np.ndarray, width: int) -> np.ndarray:
