@@ -1,13 +1,16 @@
 """DeepResolve (eigflow_arms.sequence.deepresolve) on constructed heads with known answers, and
 its scoring against the program (eigflow_arms.sequence.deepresolve_truth)."""
+import copy
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 import torch
+import yaml
 from torch import nn
 
+from eigflow_arms.common import config_check
 from eigflow_arms.sequence import deepresolve as dr
 from eigflow_arms.sequence import deepresolve_truth as truth
 from eigflow_arms.sequence.data import LENGTH
@@ -172,3 +175,16 @@ def test_recovery_scores_the_top_channels_against_the_active_rbps():
     assert table.loc["hippocampus", "recall"] == pytest.approx(0.25)
     assert table.loc["liver", "named"] == "A1CF,PTBP1"
     assert table.loc["liver", "precision"] == pytest.approx(1.0)
+
+
+def test_a_bad_deepresolve_config_is_refused_naming_the_key_and_the_fix():
+    schema = yaml.safe_load((ROOT / "workflow" / "schemas" / "config.schema.yaml").read_text())
+    config = yaml.safe_load((ROOT / "tests" / "config" / "tiny.yaml").read_text())
+    assert config_check.schema_problems(config, schema) == []
+    bad = copy.deepcopy(config)
+    bad["sequence"]["deepresolve"].update(layer="dense", n_start=3)
+    problems = config_check.schema_problems(bad, schema)
+    assert any(p.startswith("sequence.deepresolve.layer: 'dense' is not one of") and p.endswith("use one of stem, tower")
+               for p in problems)
+    assert any(p.startswith("sequence.deepresolve: Additional properties are not allowed ('n_start'")
+               for p in problems)
