@@ -30,9 +30,10 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-from scipy.special import xlogy
 from sklearn.mixture import GaussianMixture
 from torch import nn
+
+from eigflow_arms.liver.motifs.pssm import information_content
 
 from .data import WIDTH, WINDOWS, one_hot
 from .model import SequenceCNN, split_windows
@@ -239,8 +240,7 @@ def trim(motif: np.ndarray, width: int) -> np.ndarray:
     RBP motifs are 4-8 nt; the uniform flanks of a wide receptive field only weaken Tomtom."""
     if len(motif) <= width:
         return motif
-    information = 2 + xlogy(motif, motif).sum(axis=1) / np.log(2)
-    start = int(np.argmax(np.convolve(information, np.ones(width), mode="valid")))
+    start = int(np.argmax(np.convolve(information_content(motif), np.ones(width), mode="valid")))
     return motif[start:start + width]
 
 
