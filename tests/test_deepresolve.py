@@ -168,6 +168,7 @@ def test_recovery_scores_the_top_channels_against_the_active_rbps():
     ofiv = np.array([[3.0, 0.1, -2.0, 1.0], [0.1, 3.0, 2.0, 0.0], [0.0, 0.0, 0.0, 0.0]])
     channels = truth.channel_table(ofiv, np.zeros_like(ofiv), np.zeros(ofiv.shape, bool), outputs, matches)
     assert len(channels) == 12 and channels.category.eq("additive").all()
+    assert truth.top_channels(channels, "hippocampus", 3).channel.tolist() == [0, 2, 3]  # by |OFIV|
     table = truth.recovery(channels, program, ["hippocampus", "liver"], top=2).set_index("tissue")
     # Hippocampus: NOVA (active) and PTBP1 (not: 6 of its 50 TPM); NOVA, RBFOX, SRSF1, HNRNPA1 active.
     assert table.loc["hippocampus", "named"] == "NOVA,PTBP1"

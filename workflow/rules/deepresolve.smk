@@ -57,3 +57,20 @@ rule deepresolve_similarity:
         "../envs/liver.yaml"
     script:
         "../scripts/deepresolve_similarity.py"
+
+
+rule deepresolve_motifs:
+    input:
+        resolved="results/sequence/deepresolve.npz",
+        channels="results/tables/deepresolve_importance.tsv",
+        collection="results/liver/motif_collection.meme",
+    output:
+        **figure_outputs("deepresolve_motifs", DEEPRESOLVE_CATEGORY),
+    params:
+        top_channels=deepresolve_settings()["top_channels"],
+    log:
+        "results/logs/figures/deepresolve_motifs.log",
+    conda:
+        "../envs/liver.yaml"
+    script:
+        "../scripts/deepresolve_motifs.py"

@@ -18,6 +18,7 @@ BEYOND_PAPER = {
     "sequence_examples": "Example exons",
     "deepresolve_importance": "DeepResolve: channel importance",
     "deepresolve_similarity": "DeepResolve: tissue similarity",
+    "deepresolve_motifs": "DeepResolve: channel motifs",
 }
 
 

@@ -5,6 +5,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from eigflow_arms.common.figures import save_figure
+from eigflow_arms.liver.motif_figures import logo
+from eigflow_arms.liver.motifs.pssm import information_content
 
 POSITIVE, NEGATIVE = "#d62728", "#1f77b4"
 
@@ -62,4 +64,26 @@ def similarity(model, program, tissues, spearman: float, png, pdf) -> None:
     axes[0].set_yticks(np.arange(len(tissues)), tissues, fontsize=8)
     fig.colorbar(image, ax=list(axes), shrink=0.8, label="correlation")
     fig.suptitle(f"Tissue similarity; Spearman over the pairs {spearman:.2f}", fontsize=10)
+    save_figure(fig, png, pdf)
+
+
+def _bits(matrix) -> np.ndarray:
+    return np.asarray(matrix) * information_content(matrix)[:, None]
+
+
+def motifs(table, channel_motifs, collection: dict, png, pdf) -> None:
+    """004's Fig. 6 (right): each top channel's motif (the ascent over its receptive field)
+    beside its best Tomtom match in the collection. ``table``: one row per channel shown, with
+    channel, tissues, rbp, q (:func:`.deepresolve_truth.top_channels`)."""
+    fig, axes = plt.subplots(len(table), 2, figsize=(7, 1.1 * len(table) + 0.6), squeeze=False,
+                             gridspec_kw={"width_ratios": [3, 2]})
+    for (left, right), row in zip(axes, table.itertuples()):
+        logo(left, _bits(channel_motifs[row.channel]))
+        left.set_ylim(0, 2)
+        left.set_title(f"channel {row.channel} (top in {row.tissues})", fontsize=8)
+        logo(right, _bits(collection[row.rbp]))
+        right.set_ylim(0, 2)
+        right.set_title(f"{row.rbp}, q = {row.q:.2g}", fontsize=8)
+    fig.suptitle("DeepResolve: top channels' motifs and their best match (Tomtom, one strand)", fontsize=10)
+    fig.tight_layout()
     save_figure(fig, png, pdf)

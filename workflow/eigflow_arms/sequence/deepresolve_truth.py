@@ -20,7 +20,7 @@ from scipy.stats import spearmanr
 from .discovery import Q
 
 __all__ = ["ACTIVE", "CHANNEL_COLUMNS", "RECOVERY_COLUMNS", "SIMILARITY_COLUMNS", "output_names",
-           "channel_table", "program_similarity", "similarity_table", "recovery"]
+           "channel_table", "program_similarity", "similarity_table", "top_channels", "recovery"]
 
 ACTIVE = 0.5
 CHANNEL_COLUMNS = ["output", "channel", "ofiv", "il", "category", "rbp", "p", "q"]
@@ -68,6 +68,12 @@ def similarity_table(model, program_sim, tissues) -> pd.DataFrame:
     return table.assign(spearman=rho)[SIMILARITY_COLUMNS]
 
 
+def top_channels(channels: pd.DataFrame, tissue: str, top: int) -> pd.DataFrame:
+    """The rows of :func:`channel_table` of ``tissue``'s ``top`` channels by |OFIV| of its E[PSI]."""
+    mine = channels[channels.output == f"psi {tissue}"]
+    return mine.iloc[np.argsort(-mine.ofiv.abs().to_numpy(), kind="stable")[:top]]
+
+
 def recovery(channels: pd.DataFrame, program, tissues, top: int, q: float = Q) -> pd.DataFrame:
     """Per tissue: its ``top`` channels by |OFIV| of ``psi <tissue>``, the RBPs they name
     (q < ``q``), the active RBPs, precision and recall (NaN when nothing is named / active)."""
@@ -75,8 +81,7 @@ def recovery(channels: pd.DataFrame, program, tissues, top: int, q: float = Q) -
     names = np.array(program.names())
     rows = []
     for k, tissue in enumerate(tissues):
-        mine = channels[channels.output == f"psi {tissue}"]
-        best = mine.iloc[np.argsort(-mine.ofiv.abs().to_numpy(), kind="stable")[:top]]
+        best = top_channels(channels, tissue, top)
         named = list(dict.fromkeys(best.rbp[best.q < q]))
         active = list(names[activity[:, k] >= ACTIVE])
         hits = len(set(named) & set(active))
