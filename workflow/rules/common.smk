@@ -258,6 +258,11 @@ def sequence_contrasts():
     return [list(c) for c in contrasts(config)]
 
 
+def deepresolve_settings():
+    """sequence.deepresolve, its defaults filled by the schema."""
+    return config.get("sequence", {}).get("deepresolve", {})
+
+
 def sequence_scoring_inputs(wildcards):
     """What the sequence arm's figures score: both contrasts' shards, the dataset (sequences,
     functional sites) and the planted program."""

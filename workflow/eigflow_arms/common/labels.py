@@ -17,6 +17,9 @@ BEYOND_PAPER = {
     "sequence_rna_map": "Attribution RNA maps",
     "sequence_examples": "Example exons",
     "liver_gia": "Global importance of the regulator",
+    "deepresolve_importance": "DeepResolve: channel importance",
+    "deepresolve_similarity": "DeepResolve: tissue similarity",
+    "deepresolve_motifs": "DeepResolve: channel motifs",
 }
 
 

@@ -44,7 +44,8 @@ def toolbox_methods() -> tuple[str, ...]:
 class SequenceArm(Arm):
     name = "sequence"
     figures = ("sequence_examples", "sequence_ground_truth", "sequence_motifs", "sequence_cost",
-               "sequence_rna_map")
+               "sequence_rna_map",
+               "deepresolve_importance", "deepresolve_similarity", "deepresolve_motifs")
     tables = ("sequence_model_metrics",)
     contrast = 0  # index into contrasts(config)
 

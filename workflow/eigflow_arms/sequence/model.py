@@ -31,9 +31,15 @@ from eigflow_arms.common.nets import fit
 
 from .data import WIDTH, WINDOWS
 
-__all__ = ["SequenceCNN", "ContrastLogit", "train", "predict", "save", "load"]
+__all__ = ["SequenceCNN", "ContrastLogit", "split_windows", "train", "predict", "save", "load"]
 
 log = logging.getLogger(__name__)
+
+
+def split_windows(x):
+    """(m, 4, windows * width) -> (m * windows, 4, width): the windows share the tower."""
+    m = len(x)
+    return x.reshape(m, 4, len(WINDOWS), WIDTH).transpose(1, 2).reshape(m * len(WINDOWS), 4, WIDTH)
 
 
 class ResidualBlock(nn.Module):
@@ -99,11 +105,13 @@ class SequenceCNN(nn.Module):
         self.out = nn.Linear(hidden, n_tissues + n_contrasts)
 
     def forward(self, x):
-        m = len(x)
-        # The windows share the tower: (m, 4, windows * width) -> (m * windows, 4, width).
-        windows = x.reshape(m, 4, len(WINDOWS), WIDTH).transpose(1, 2).reshape(m * len(WINDOWS), 4, WIDTH)
-        h = self.pool(self.blocks(self.stem_relu(self.stem_norm(self.stem(windows)))))
-        return self.out(self.dense_relu(self.dense_norm(self.dense(h.reshape(m, -1)))))
+        h = self.pool(self.blocks(self.stem_relu(self.stem_norm(self.stem(split_windows(x))))))
+        return self.head(h.reshape(len(x), -1))
+
+    def head(self, pooled):
+        """(m, features) the windows' pooled bins side by side -> (m, outputs): the dense head,
+        apart so that DeepResolve (:mod:`.deepresolve`) can run the network from a feature map."""
+        return self.out(self.dense_relu(self.dense_norm(self.dense(pooled))))
 
 
 class ContrastLogit(nn.Module):
