@@ -35,11 +35,12 @@ def test_the_shipped_configurations_pass(path):
         check(arm, config)
 
 
-def test_the_paper_sizes_overlay_passes_over_the_default():
+@pytest.mark.parametrize("arm", ["splicing", "sequence"])
+def test_the_paper_sizes_overlays_pass_over_the_default(arm):
     config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
-    overlay = yaml.safe_load((ROOT / "config" / "splicing_paper_sizes.yaml").read_text())
+    overlay = yaml.safe_load((ROOT / "config" / f"{arm}_paper_sizes.yaml").read_text())
     config["arms"] = overlay["arms"]
-    config["splicing"].update(overlay["splicing"])
+    config[arm].update(overlay[arm])
     assert config_check.schema_problems(config, SCHEMA) == []
     for arm in stage.ADAPTERS:
         check(arm, config)
