@@ -16,6 +16,8 @@ BEYOND_PAPER = {
     "sequence_motifs": "Motifs recovered",
     "sequence_rna_map": "Attribution RNA maps",
     "sequence_examples": "Example exons",
+    "gia_rna_map": "GIA: in-silico RNA maps",
+    "gia_copies": "GIA: motif copies and spacing",
 }
 
 

@@ -38,10 +38,29 @@ def toolbox_methods() -> tuple[str, ...]:
     return (methods.SIMPLE_GRADIENTS, *METHODS)
 
 
+# Room GIA's copies leave in a window for the motif itself (the shipped motifs have 4-12 nt).
+MOTIF_ROOM = 12
+
+
+def gia_problems(copies: dict) -> list[str]:
+    """The copies experiment's spans that leave no room for a motif in one 350-nt window."""
+    width, problems = EXONIC + INTRONIC, []
+    span = (copies.get("max_copies", 4) - 1) * copies.get("spacing", 12)
+    if span > width - MOTIF_ROOM:
+        problems.append(f"sequence.gia.copies: max_copies - 1 = {copies.get('max_copies', 4) - 1} copies "
+                        f"{copies.get('spacing', 12)} nt apart span {span} nt, more than a {width}-nt window "
+                        f"holds with a motif; lower max_copies or spacing")
+    too_far = [s for s in copies.get("spacings", []) if s > width - MOTIF_ROOM]
+    if too_far:
+        problems.append(f"sequence.gia.copies.spacings holds {too_far[0]}: two copies that far apart do not fit in "
+                        f"a {width}-nt window; use spacings up to {width - MOTIF_ROOM}")
+    return problems
+
+
 class SequenceArm(Arm):
     name = "sequence"
     figures = ("sequence_examples", "sequence_ground_truth", "sequence_motifs", "sequence_cost",
-               "sequence_rna_map")
+               "sequence_rna_map", "gia_rna_map", "gia_copies")
     tables = ("sequence_model_metrics",)
     contrast = 0  # index into contrasts(config)
 
@@ -57,6 +76,7 @@ class SequenceArm(Arm):
         if pool is not None and width % pool:
             problems.append(f"sequence.model.pool is {pool}, which does not divide the {width}-nt splice-site "
                             f"window; use a divisor of {width} (350: one bin per window, the default)")
+        problems += gia_problems(self.settings.get("gia", {}).get("copies", {}))
         for i, method in enumerate(self.settings.get("methods", [])):
             problems += config_check.method_problems(method, f"sequence.methods[{i}]", self.computed())
         config_check.refuse(problems)

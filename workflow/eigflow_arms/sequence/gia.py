@@ -42,11 +42,12 @@ from scipy.stats import spearmanr
 
 from eigflow_arms.splicing.sequence import IUPAC
 
-from .data import WIDTH, WINDOWS
+from .data import WIDTH, WINDOWS, one_hot
 from .truth import planted_map
 
 __all__ = ["NULL_MODELS", "BASES", "RNA_MAP_COLUMNS", "SUMMARY_COLUMNS", "COPIES_COLUMNS", "instance",
-           "consensus", "encode", "random_kmers", "backgrounds", "window_starts", "embed", "local_importance",
+           "consensus", "encode", "random_kmers", "patterns", "output_names", "background_pool", "prepare",
+           "copy_rbps", "backgrounds", "window_starts", "embed", "local_importance",
            "global_importance", "rna_map", "planted_effects", "summarise", "copies"]
 
 log = logging.getLogger(__name__)
@@ -89,6 +90,69 @@ def random_kmers(length: int, n: int, rng: np.random.Generator) -> list[str]:
     """``n`` uniformly random ``length``-mers: patterns with no meaning, whose global importance
     is the null band a motif's must leave to mean something."""
     return ["".join(rng.choice(list(BASES), length)) for _ in range(n)]
+
+
+def patterns(program, collection: dict, n_decoys: int | None, n_random: int, seed: int) -> pd.DataFrame:
+    """What the RNA map embeds: one seeded instance of each program RBP's motif (kind
+    ``program``), the consensus of the collection's motifs the program does not hold (``decoy``;
+    the first ``n_decoys`` in the file's order, all when None), and ``n_random`` random k-mers of
+    each length among them (``random``, the null band of :func:`summarise`)."""
+    rng = np.random.default_rng([seed, 1])
+    rows = [(r.name, "program", instance(r.motif, rng)) for r in program]
+    decoys = [name for name in collection if name not in program.names()]
+    rows += [(name, "decoy", consensus(collection[name])) for name in decoys[:n_decoys]]
+    for length in sorted({len(text) for _, _, text in rows}):
+        rows += [(f"random{length}_{i}", "random", kmer)
+                 for i, kmer in enumerate(random_kmers(length, n_random, rng))]
+    return pd.DataFrame(rows, columns=["rbp", "kind", "instance"])
+
+
+def output_names(tissues, contrast_tissues) -> list[str]:
+    """Names of :class:`~eigflow_arms.sequence.model.SequenceCNN`'s outputs: the E[PSI] logit of
+    each tissue, then each contrast's changing logit."""
+    return [f"psi:{t}" for t in tissues] + [f"change:{t}" for t in contrast_tissues]
+
+
+def background_pool(x: np.ndarray, unchanged: np.ndarray, scores=None, quartile: int | None = None) -> np.ndarray:
+    """The real windows the null models draw from: the exons of ``unchanged`` (those that change
+    in no contrast), or of them only the ``quartile`` (1: lowest .. 4: highest) of ``scores``,
+    the model's output on those exons (003 contrasts backgrounds by the model's score).
+
+    Raises
+    ------
+    ValueError
+        When no exon is left.
+    """
+    pool = np.asarray(x)[np.asarray(unchanged, dtype=bool)]
+    if quartile is not None:
+        edges = np.quantile(scores, [0.25 * (quartile - 1), 0.25 * quartile])
+        pool = pool[(scores >= edges[0]) & (scores <= edges[1])]
+    if len(pool) == 0:
+        raise ValueError("no exon changes in no contrast: GIA has no real windows to draw backgrounds from; "
+                         "tighten splicing.changing")
+    return pool
+
+
+def prepare(data: dict, splicing: dict, cnn, contrasts, *, dpsi: float, probability: float,
+            quartile: int | None = None) -> tuple[np.ndarray, list[str]]:
+    """The background pool (:func:`background_pool`, scored by the first contrast's logit) and
+    the output names of the sequence arm's CNN ``cnn`` on ``data`` (``dataset.npz``) and the
+    splicing dataset ``splicing``, changing as ``splicing.changing`` says."""
+    from . import arm, model
+
+    unchanged = ~arm.changes(splicing, contrasts, dpsi, probability).any(axis=1)
+    x = one_hot(data["codes"][unchanged])
+    scores = model.predict(cnn, x)[:, cnn.n_tissues] if quartile is not None else None
+    pool = background_pool(x, np.ones(len(x), dtype=bool), scores, quartile)
+    return pool, output_names(data["tissues"], [tissue for tissue, _ in contrasts])
+
+
+def copy_rbps(program, contrast_tissues, rbps=None) -> list[str]:
+    """The RBPs of the copies experiment: ``rbps``, or every regulator of a contrast (program order)."""
+    if rbps is not None:
+        return list(rbps)
+    chosen = {name for tissue in contrast_tissues for name in program.differential_rbps(tissue)}
+    return [name for name in program.names() if name in chosen]
 
 
 # -- null models ----------------------------------------------------------------------------

@@ -1,0 +1,98 @@
+"""The figures of global importance analysis on the sequence CNN (:mod:`.gia`), one function per
+figure rule (workflow/rules/gia.smk)."""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from eigflow_arms.common.figures import save_figure
+
+from .data import WINDOWS
+
+NULL_STYLES = {"profile": "#1f77b4", "shuffle": "#ff7f0e", "dinucleotide-shuffle": "#2ca02c", "observed": "#9467bd"}
+
+
+def _shown_output(rows: pd.DataFrame) -> tuple[str, str]:
+    """(output, tissue) of the E[PSI] logit where the RBP's planted effect is largest: where it
+    acts (its most active tissue); the first tissue for an RBP the program does not hold."""
+    psi = rows[rows.output == "psi"]
+    strongest = psi.groupby("tissue").planted_effect.apply(lambda e: e.abs().max())
+    return "psi", strongest.idxmax() if strongest.max() > 0 else psi.tissue.iloc[0]
+
+
+def _clean(ax):
+    ax.axhline(0, color="0.6", lw=0.5)
+    ax.axvline(0, color="k", lw=0.5, ls=":")
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def gia_rna_map(table: pd.DataFrame, png, pdf) -> None:
+    """In-silico RNA map of each program RBP (paper 003, Fig. 2's global importance by position):
+    the global importance of its motif at every start around the four splice sites on the E[PSI]
+    logit of its most active tissue, one line per null model, over the planted effect per
+    occurrence (grey) and the 95% band of random k-mers (shaded); last row: the decoys."""
+    rbps = list(table[table.kind == "program"].rbp.unique())
+    decoys = table[table.kind == "decoy"]
+    rows = len(rbps) + (not decoys.empty)
+    fig, axes = plt.subplots(rows, len(WINDOWS), figsize=(14, 1.45 * rows + 0.8), sharex="col", squeeze=False)
+    for r, rbp in enumerate([*rbps, *(["decoys"] if not decoys.empty else [])]):
+        chosen = decoys if rbp == "decoys" else table[table.rbp == rbp]
+        output, tissue = _shown_output(table[table.rbp == rbps[0]] if rbp == "decoys" else chosen)
+        chosen = chosen[(chosen.output == output) & (chosen.tissue == tissue)]
+        band = table[(table.kind == "random") & (table.output == output) & (table.tissue == tissue)].effect
+        for w, window in enumerate(WINDOWS):
+            ax = axes[r, w]
+            if len(band):
+                ax.axhspan(*np.quantile(band, [0.025, 0.975]), color="0.9", lw=0)
+            here = chosen[chosen.window == window]
+            if rbp == "decoys":
+                for _, decoy in here.groupby("rbp"):
+                    mean = decoy.groupby("position").effect.mean()
+                    ax.plot(mean.index, mean.to_numpy(), color="#d62728", lw=0.6, alpha=0.6)
+            else:
+                planted = here.groupby("position").planted_effect.first()
+                ax.fill_between(planted.index, planted.to_numpy(), color="0.55", step="mid", alpha=0.5, lw=0)
+                for null, line in here.groupby("null"):
+                    ax.plot(line.position, line.effect, color=NULL_STYLES.get(null, "k"), lw=0.8, label=null)
+            _clean(ax)
+            if r == 0:
+                ax.set_title(window, fontsize=9)
+        axes[r, 0].set_ylabel(f"{rbp}\n{output}:{tissue}", fontsize=7)
+    for ax in axes[-1]:
+        ax.set_xlabel("motif start, nt from the splice site")
+    axes[0, -1].legend(fontsize=6, frameon=False, loc="upper right")
+    fig.suptitle("GIA: effect of one embedded motif on the E[PSI] logit (log-odds; grey: planted per "
+                 "occurrence; shaded: 95% of random k-mers)", fontsize=9)
+    fig.tight_layout()
+    save_figure(fig, png, pdf)
+
+
+def gia_copies(table: pd.DataFrame, png, pdf) -> None:
+    """Motif copies and spacing (paper 003, Fig. 3's number of motifs and Fig. 4's spacing): the
+    global importance of 1..k copies of each RBP's motif (planted effect: dashed) and of two
+    copies by the distance between their starts, on the E[PSI] logit of its most active tissue."""
+    rbps = list(table.rbp.unique())
+    colours = plt.get_cmap("tab10")
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+    for i, rbp in enumerate(rbps):
+        rows = table[table.rbp == rbp]
+        output, tissue = _shown_output(rows)
+        rows = rows[(rows.output == output) & (rows.tissue == tissue)]
+        counted, spaced = rows[rows.experiment == "copies"], rows[rows.experiment == "spacing"]
+        left.errorbar(counted.copies, counted.effect, yerr=counted.sd, color=colours(i % 10), lw=1, capsize=2,
+                      label=f"{rbp} ({counted.region.iloc[0]}, {tissue})")
+        left.plot(counted.copies, counted.planted_effect, color=colours(i % 10), lw=0.8, ls="--")
+        right.plot(spaced.spacing, spaced.effect, "o-", color=colours(i % 10), lw=1, ms=3)
+    left.set_xlabel("copies embedded")
+    left.set_ylabel("global importance on the E[PSI] logit")
+    right.set_xlabel("distance between the two copies' starts (nt)")
+    right.set_ylabel("global importance, two copies")
+    for ax in (left, right):
+        ax.axhline(0, color="0.6", lw=0.5)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+    left.legend(fontsize=6, frameon=False)
+    fig.tight_layout()
+    save_figure(fig, png, pdf)
