@@ -21,7 +21,7 @@ rule gia_rna_map:
     log:
         "results/logs/figures/gia_rna_map.log",
     conda:
-        "../envs/torch.yaml"
+        "../envs/liver.yaml"
     resources:
         **gpu_resources(),
         mem_mb=6000,
@@ -41,7 +41,7 @@ rule gia_copies:
     log:
         "results/logs/figures/gia_copies.log",
     conda:
-        "../envs/torch.yaml"
+        "../envs/liver.yaml"
     resources:
         **gpu_resources(),
         mem_mb=6000,
