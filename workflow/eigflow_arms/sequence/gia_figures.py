@@ -32,7 +32,7 @@ def gia_rna_map(table: pd.DataFrame, png, pdf) -> None:
     """In-silico RNA map of each program RBP (paper 003, Fig. 2's global importance by position):
     the global importance of its motif at every start around the four splice sites on the E[PSI]
     logit of its most active tissue, one line per null model, over the planted effect per
-    occurrence (grey) and the 95% band of random k-mers (shaded); last row: the decoys."""
+    occurrence (grey, right axis) and the 95% band of random k-mers (shaded); last row: the decoys."""
     rbps = list(table[table.kind == "program"].rbp.unique())
     decoys = table[table.kind == "decoy"]
     rows = len(rbps) + (not decoys.empty)
@@ -52,8 +52,14 @@ def gia_rna_map(table: pd.DataFrame, png, pdf) -> None:
                     mean = decoy.groupby("position").effect.mean()
                     ax.plot(mean.index, mean.to_numpy(), color="#d62728", lw=0.6, alpha=0.6)
             else:
+                # The planted effect on its own (right) axis: an undertrained CNN's effects can be
+                # orders of magnitude below the planted log-odds, and would vanish on a shared one.
                 planted = here.groupby("position").planted_effect.first()
-                ax.fill_between(planted.index, planted.to_numpy(), color="0.55", step="mid", alpha=0.5, lw=0)
+                twin = ax.twinx()
+                twin.fill_between(planted.index, planted.to_numpy(), color="0.55", step="mid", alpha=0.35, lw=0)
+                twin.tick_params(labelsize=6, colors="0.45")
+                twin.set_zorder(ax.get_zorder() - 1)
+                ax.patch.set_visible(False)
                 for null, line in here.groupby("null"):
                     ax.plot(line.position, line.effect, color=NULL_STYLES.get(null, "k"), lw=0.8, label=null)
             _clean(ax)
@@ -63,7 +69,7 @@ def gia_rna_map(table: pd.DataFrame, png, pdf) -> None:
     for ax in axes[-1]:
         ax.set_xlabel("motif start, nt from the splice site")
     axes[0, -1].legend(fontsize=6, frameon=False, loc="upper right")
-    fig.suptitle("GIA: effect of one embedded motif on the E[PSI] logit (log-odds; grey: planted per "
+    fig.suptitle("GIA: effect of one embedded motif on the E[PSI] logit (log-odds; grey, right axis: planted per "
                  "occurrence; shaded: 95% of random k-mers)", fontsize=9)
     fig.tight_layout()
     save_figure(fig, png, pdf)
@@ -71,11 +77,12 @@ def gia_rna_map(table: pd.DataFrame, png, pdf) -> None:
 
 def gia_copies(table: pd.DataFrame, png, pdf) -> None:
     """Motif copies and spacing (paper 003, Fig. 3's number of motifs and Fig. 4's spacing): the
-    global importance of 1..k copies of each RBP's motif (planted effect: dashed) and of two
+    global importance of 1..k copies of each RBP's motif (planted effect: dashed, right axis) and of two
     copies by the distance between their starts, on the E[PSI] logit of its most active tissue."""
     rbps = list(table.rbp.unique())
     colours = plt.get_cmap("tab10")
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+    planted_axis = left.twinx()   # its own scale, as in gia_rna_map
     for i, rbp in enumerate(rbps):
         rows = table[table.rbp == rbp]
         output, tissue = _shown_output(rows)
@@ -83,10 +90,11 @@ def gia_copies(table: pd.DataFrame, png, pdf) -> None:
         counted, spaced = rows[rows.experiment == "copies"], rows[rows.experiment == "spacing"]
         left.errorbar(counted.copies, counted.effect, yerr=counted.sd, color=colours(i % 10), lw=1, capsize=2,
                       label=f"{rbp} ({counted.region.iloc[0]}, {tissue})")
-        left.plot(counted.copies, counted.planted_effect, color=colours(i % 10), lw=0.8, ls="--")
+        planted_axis.plot(counted.copies, counted.planted_effect, color=colours(i % 10), lw=0.8, ls="--")
         right.plot(spaced.spacing, spaced.effect, "o-", color=colours(i % 10), lw=1, ms=3)
     left.set_xlabel("copies embedded")
     left.set_ylabel("global importance on the E[PSI] logit")
+    planted_axis.set_ylabel("planted effect (dashed)", color="0.45")
     right.set_xlabel("distance between the two copies' starts (nt)")
     right.set_ylabel("global importance, two copies")
     for ax in (left, right):
