@@ -196,3 +196,22 @@ def test_planted_effects_and_summary(program):
     assert row.n_regions == 2 and row.sign_agreement == 0.75 and row.sign_agreement_min == 0.5
     assert not row.robust                                            # I2_5 flips between null models
     assert row.inside_band == pytest.approx(3 / 9)                   # only C1's 0.1..0.12 is in the band
+
+
+def test_patterns_pool_and_copy_checks(program):
+    collection = {"A1CF": np.eye(4)[[3, 0, 0]], "DEC": np.eye(4)[[2, 2, 1, 0]]}
+    table = gia.patterns(program, collection, n_decoys=None, n_random=2, seed=0)
+    assert list(table[table.kind == "decoy"].rbp) == ["DEC"] and table[table.rbp == "DEC"].instance.item() == "GGCA"
+    assert len(table[table.kind == "program"]) == len(program)
+    lengths = {len(m) for m in table[table.kind != "random"].instance}
+    assert sorted(table[table.kind == "random"].instance.str.len().unique()) == sorted(lengths)
+    x = np.arange(8)[:, None, None] * np.ones((1, 4, 3))
+    scores = np.arange(8.0)
+    assert np.array_equal(gia.background_pool(x, np.ones(8, bool), scores, quartile=4)[:, 0, 0], [6, 7])
+    with pytest.raises(ValueError, match="splicing.changing"):
+        gia.background_pool(x, np.zeros(8, bool))
+    from eigflow_arms.sequence.adapter import gia_problems
+
+    assert gia_problems({"max_copies": 4, "spacing": 12, "spacings": [6, 80]}) == []
+    problems = gia_problems({"max_copies": 3, "spacing": 200, "spacings": [345]})
+    assert len(problems) == 2 and "sequence.gia.copies" in problems[0] and "spacings" in problems[1]
