@@ -215,3 +215,37 @@ def test_patterns_pool_and_copy_checks(program):
     assert gia_problems({"max_copies": 4, "spacing": 12, "spacings": [6, 80]}) == []
     problems = gia_problems({"max_copies": 3, "spacing": 200, "spacings": [345]})
     assert len(problems) == 2 and "sequence.gia.copies" in problems[0] and "spacings" in problems[1]
+
+
+class Both(torch.nn.Module):
+    """Output 0: (occurrences of ``MOTIF``) x (occurrences of GGAC), anywhere: neither alone
+    moves it, together they add 1, an interaction of exactly 1. Output 1: the first count alone."""
+
+    def __init__(self):
+        super().__init__()
+        self.one, self.two = Detector(), Detector()
+        self.two.conv = torch.nn.Conv1d(4, 1, 4, bias=False)
+        self.two.conv.weight.data = torch.as_tensor(2 * gia.encode("GGAC") - 1)[None]
+
+    def count(self, detector, x, width):
+        return torch.relu(detector.conv(x)[:, 0] - (width - 1)).sum(1)
+
+    def forward(self, x):
+        first = self.count(self.one, x, 6)
+        return torch.stack([first * self.count(self.two, x, 4), first], dim=1)
+
+
+def test_interaction_known_answer(program):
+    # RBFOX's motif is UGCAUG; a made-up partner "GGAC" goes through the program as HNRNPA1's
+    # row would, so the pair is read from a program with that motif swapped in.
+    from dataclasses import replace
+
+    rbps = tuple(replace(r, motif="GGAC") if r.name == "HNRNPA1" else r for r in program)
+    swapped = replace(program, rbps=rbps)
+    table = gia.interaction(Both(), letters_pool(6, [0, 3]), swapped, [("RBFOX", "HNRNPA1")], OUTPUTS, layout(),
+                            null="observed", distance=20, n_backgrounds=4, seed=0)
+    product, alone = table.iloc[0], table.iloc[1]
+    assert (product.effect_a, product.effect_b, product.effect_ab, product.interaction) == (0, 0, 1, 1)
+    assert (alone.effect_a, alone.effect_b, alone.effect_ab, alone.interaction) == (1, 0, 1, 0)
+    assert product.region == "I2_5" and product.planted_ab == pytest.approx(0.8 + 0.0)
+    assert gia.interaction_pairs(["A", "B", "C"]) == [("A", "B"), ("B", "C")]

@@ -29,7 +29,8 @@ at window starts every ``stride`` nt and never across a window's end (:func:`win
 each tissue, the changing logit of each contrast) and null model; :func:`planted_effects`
 puts the planted program's effect per occurrence beside it and :func:`summarise` scores one
 against the other. :func:`copies` embeds 1..k copies of a motif and two copies at a range of
-spacings (003's Fig. 3 and 4).
+spacings (003's Fig. 3 and 4); :func:`interaction` two different motifs, A and B, together
+against each alone (003's Fig. 5: f(A+B) - f(A) - f(B) over the same backgrounds).
 """
 from __future__ import annotations
 
@@ -45,10 +46,11 @@ from eigflow_arms.splicing.sequence import IUPAC
 from .data import WIDTH, WINDOWS, one_hot
 from .truth import planted_map
 
-__all__ = ["NULL_MODELS", "BASES", "RNA_MAP_COLUMNS", "SUMMARY_COLUMNS", "COPIES_COLUMNS", "instance",
-           "consensus", "encode", "random_kmers", "patterns", "output_names", "background_pool", "prepare",
+__all__ = ["NULL_MODELS", "BASES", "RNA_MAP_COLUMNS", "SUMMARY_COLUMNS", "COPIES_COLUMNS", "INTERACTION_COLUMNS",
+           "instance", "consensus", "encode", "random_kmers", "patterns", "output_names", "background_pool", "prepare",
            "copy_rbps", "backgrounds", "window_starts", "embed", "local_importance",
-           "global_importance", "rna_map", "planted_effects", "summarise", "copies"]
+           "global_importance", "rna_map", "planted_effects", "summarise", "copies", "interaction_pairs",
+           "interaction"]
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +60,9 @@ RNA_MAP_COLUMNS = ["model", "rbp", "kind", "decoy", "instance", "null", "window"
                    "tissue", "effect", "sd", "planted_effect"]
 SUMMARY_COLUMNS = ["model", "rbp", "kind", "decoy", "output", "tissue", "n_regions", "sign_agreement",
                    "sign_agreement_min", "spearman", "robust", "inside_band", "max_abs_effect"]
+INTERACTION_COLUMNS = ["model", "rbp_a", "rbp_b", "instance_a", "instance_b", "region", "distance", "null", "output",
+                       "tissue", "effect_a", "effect_b", "effect_ab", "interaction", "interaction_sd",
+                       "planted_ab"]
 COPIES_COLUMNS = ["model", "rbp", "instance", "experiment", "copies", "spacing", "region", "null", "output",
                   "tissue", "effect", "sd", "planted_effect"]
 
@@ -457,4 +462,44 @@ def copies(model, pool, program, rbps, outputs, layout: dict, *, null: str, max_
                                   "tissue": tissues, "effect": mean[0], "sd": sd[0]})
             frame["planted_effect"] = planted_effects(frame, program) * n
             tables.append(frame)
+    return pd.concat(tables, ignore_index=True)
+
+
+# -- two-motif interaction ------------------------------------------------------------------
+def interaction_pairs(rbps) -> list[tuple[str, str]]:
+    """Consecutive pairs of ``rbps`` (A, B), (B, C), ...: each RBP in at most two pairs."""
+    rbps = list(rbps)
+    return list(zip(rbps[:-1], rbps[1:]))
+
+
+def interaction(model, pool, program, pairs, outputs, layout: dict, *, null: str, distance: int,
+                n_backgrounds: int, seed: int, batch_size: int = 4096, device=None) -> pd.DataFrame:
+    """The interaction of two motifs: A in the region where it acts most strongly, B ``distance``
+    nt after A's start, on the same backgrounds; per background, (f(A+B) - f(x)) - (f(A) - f(x))
+    - (f(B) - f(x)), its mean (``interaction``) and sd. The simulator adds every occurrence's
+    effect, so ``planted_ab`` is the sum of the two planted effects there and the planted
+    interaction is 0. Returns :data:`INTERACTION_COLUMNS` but model."""
+    kinds, tissues = _output_columns(outputs)
+    background = backgrounds(null, pool, n_backgrounds, seed)
+    rng = np.random.default_rng([seed, 4])
+    tables = []
+    for a, b in pairs:
+        motif_a, motif_b = (instance(program.rbp(n).motif, rng) for n in (a, b))
+        region, first, width = _strongest_region(program.rbp(a), layout)
+        span = distance + len(motif_b)
+        begin = min(first + max(0, (width - span) // 2), (first // WIDTH + 1) * WIDTH - span)
+        one, two = encode(motif_a), encode(motif_b)
+        local = {name: local_importance(model, background, patterns, np.array([starts]), batch_size=batch_size,
+                                        device=device)[0].double()
+                 for name, patterns, starts in (("a", [one], [begin]), ("b", [two], [begin + distance]),
+                                                ("ab", [one, two], [begin, begin + distance]))}
+        excess = local["ab"] - local["a"] - local["b"]
+        frame = pd.DataFrame({"rbp_a": a, "rbp_b": b, "instance_a": motif_a, "instance_b": motif_b, "region": region,
+                              "distance": distance, "null": null, "output": kinds, "tissue": tissues,
+                              **{f"effect_{k}": v.mean(0).cpu().numpy() for k, v in local.items()},
+                              "interaction": excess.mean(0).cpu().numpy(),
+                              "interaction_sd": excess.std(0).cpu().numpy()})
+        planted = [planted_effects(frame.assign(rbp=name), program) for name in (a, b)]
+        frame["planted_ab"] = planted[0] + planted[1]
+        tables.append(frame)
     return pd.concat(tables, ignore_index=True)
