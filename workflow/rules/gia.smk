@@ -48,3 +48,23 @@ rule gia_copies:
         runtime=60,
     script:
         "../scripts/gia_copies.py"
+
+
+rule gia_interaction:
+    input:
+        unpack(gia_inputs),
+    output:
+        **figure_outputs("gia_interaction", GIA_CATEGORY),
+    params:
+        **gia_params(),
+    threads: config["threads"]
+    log:
+        "results/logs/figures/gia_interaction.log",
+    conda:
+        "../envs/liver.yaml"
+    resources:
+        **gpu_resources(),
+        mem_mb=6000,
+        runtime=30,
+    script:
+        "../scripts/gia_interaction.py"

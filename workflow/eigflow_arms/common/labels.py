@@ -18,6 +18,7 @@ BEYOND_PAPER = {
     "sequence_examples": "Example exons",
     "gia_rna_map": "GIA: in-silico RNA maps",
     "gia_copies": "GIA: motif copies and spacing",
+    "gia_interaction": "GIA: two-motif interaction",
 }
 
 

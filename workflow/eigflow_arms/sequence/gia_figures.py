@@ -104,3 +104,28 @@ def gia_copies(table: pd.DataFrame, png, pdf) -> None:
     left.legend(fontsize=6, frameon=False)
     fig.tight_layout()
     save_figure(fig, png, pdf)
+
+
+def gia_interaction(table: pd.DataFrame, png, pdf) -> None:
+    """Two-motif interaction (paper 003, Fig. 5's A+B against A and B alone): per pair, on the
+    E[PSI] logit of the first RBP's most active tissue, the effect of A alone, B alone, their
+    sum and both together (+- sd of the excess over the backgrounds); the planted effects add."""
+    fig, ax = plt.subplots(figsize=(1.2 + 1.3 * table[["rbp_a", "rbp_b"]].drop_duplicates().shape[0], 4))
+    labels = []
+    for i, ((a, b), rows) in enumerate(table.groupby(["rbp_a", "rbp_b"], sort=False)):
+        output, tissue = _shown_output(rows.assign(planted_effect=rows.planted_ab))
+        row = rows[(rows.output == output) & (rows.tissue == tissue)].iloc[0]
+        parts = (("A", row.effect_a, "#1f77b4"), ("B", row.effect_b, "#ff7f0e"),
+                 ("A + B", row.effect_a + row.effect_b, "0.6"), ("with both", row.effect_ab, "#2ca02c"))
+        for j, (name, value, colour) in enumerate(parts):
+            ax.bar(i + 0.2 * (j - 1.5), value, 0.18, color=colour, label=name if i == 0 else None,
+                   yerr=row.interaction_sd if name == "with both" else None, error_kw={"lw": 0.6})
+        labels.append(f"{a} + {b}\n{row.region}, {row.distance} nt\n{tissue}")
+    ax.set_xticks(np.arange(len(labels)), labels, fontsize=7)
+    ax.axhline(0, color="0.6", lw=0.5)
+    ax.set_ylabel("global importance on the E[PSI] logit")
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.legend(fontsize=7, frameon=False)
+    fig.tight_layout()
+    save_figure(fig, png, pdf)
