@@ -249,3 +249,23 @@ def test_interaction_known_answer(program):
     assert (alone.effect_a, alone.effect_b, alone.effect_ab, alone.interaction) == (1, 0, 1, 0)
     assert product.region == "I2_5" and product.planted_ab == pytest.approx(0.8 + 0.0)
     assert gia.interaction_pairs(["A", "B", "C"]) == [("A", "B"), ("B", "C")]
+
+
+class StrongBases(torch.nn.Module):
+    """The number of G and C letters in the sequence: embedding a k-mer into an all-A background
+    adds exactly its GC count."""
+
+    def forward(self, x):
+        return (x[:, 1] + x[:, 2]).sum(1, keepdim=True)
+
+
+def test_gc_control_known_answer(program):
+    kmers = gia.gc_kmers(6, 3, np.random.default_rng(0))
+    assert [gc for gc, _ in kmers] == [c / 6 for c in range(7) for _ in range(3)]
+    assert all(sum(b in "GC" for b in text) == round(gc * 6) for gc, text in kmers)
+    pool = letters_pool(3, [0])
+    table = gia.gc_control(StrongBases(), pool, program, ["psi:t"], layout(), length=6, n_patterns=2,
+                           null="observed", n_backgrounds=2, stride=50, seed=0)
+    assert np.allclose(table.effect, table.gc * 6 * (table.kind == "gc") + table.gc * table.pattern.map(
+        lambda name: len(program.rbp(name).motif) if name in program.names() else 0))
+    assert np.allclose(table.sd, 0)

@@ -68,3 +68,23 @@ rule gia_interaction:
         runtime=30,
     script:
         "../scripts/gia_interaction.py"
+
+
+rule gia_gc:
+    input:
+        unpack(gia_inputs),
+    output:
+        **figure_outputs("gia_gc", GIA_CATEGORY),
+    params:
+        **gia_params(),
+    threads: config["threads"]
+    log:
+        "results/logs/figures/gia_gc.log",
+    conda:
+        "../envs/liver.yaml"
+    resources:
+        **gpu_resources(),
+        mem_mb=6000,
+        runtime=60,
+    script:
+        "../scripts/gia_gc.py"

@@ -19,6 +19,7 @@ BEYOND_PAPER = {
     "gia_rna_map": "GIA: in-silico RNA maps",
     "gia_copies": "GIA: motif copies and spacing",
     "gia_interaction": "GIA: two-motif interaction",
+    "gia_gc": "GIA: GC-content control",
 }
 
 

@@ -60,7 +60,8 @@ def gia_problems(copies: dict) -> list[str]:
 class SequenceArm(Arm):
     name = "sequence"
     figures = ("sequence_examples", "sequence_ground_truth", "sequence_motifs", "sequence_cost",
-               "sequence_rna_map", "gia_rna_map", "gia_copies", "gia_interaction")
+               "sequence_rna_map", "gia_rna_map", "gia_copies", "gia_interaction",
+               "gia_gc")
     tables = ("sequence_model_metrics",)
     contrast = 0  # index into contrasts(config)
 

@@ -30,7 +30,9 @@ each tissue, the changing logit of each contrast) and null model; :func:`planted
 puts the planted program's effect per occurrence beside it and :func:`summarise` scores one
 against the other. :func:`copies` embeds 1..k copies of a motif and two copies at a range of
 spacings (003's Fig. 3 and 4); :func:`interaction` two different motifs, A and B, together
-against each alone (003's Fig. 5: f(A+B) - f(A) - f(B) over the same backgrounds).
+against each alone (003's Fig. 5: f(A+B) - f(A) - f(B) over the same backgrounds);
+:func:`gc_control` random k-mers of every GC content beside the program's motifs (003's GC-bias
+control: an effect that follows GC content alone is no motif's).
 """
 from __future__ import annotations
 
@@ -50,7 +52,7 @@ __all__ = ["NULL_MODELS", "BASES", "RNA_MAP_COLUMNS", "SUMMARY_COLUMNS", "COPIES
            "instance", "consensus", "encode", "random_kmers", "patterns", "output_names", "background_pool", "prepare",
            "copy_rbps", "backgrounds", "window_starts", "embed", "local_importance",
            "global_importance", "rna_map", "planted_effects", "summarise", "copies", "interaction_pairs",
-           "interaction"]
+           "interaction", "gc_kmers", "gc_control"]
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +65,7 @@ SUMMARY_COLUMNS = ["model", "rbp", "kind", "decoy", "output", "tissue", "n_regio
 INTERACTION_COLUMNS = ["model", "rbp_a", "rbp_b", "instance_a", "instance_b", "region", "distance", "null", "output",
                        "tissue", "effect_a", "effect_b", "effect_ab", "interaction", "interaction_sd",
                        "planted_ab"]
+GC_COLUMNS = ["model", "pattern", "kind", "gc", "null", "output", "tissue", "effect", "sd"]
 COPIES_COLUMNS = ["model", "rbp", "instance", "experiment", "copies", "spacing", "region", "null", "output",
                   "tissue", "effect", "sd", "planted_effect"]
 
@@ -503,3 +506,39 @@ def interaction(model, pool, program, pairs, outputs, layout: dict, *, null: str
         frame["planted_ab"] = planted[0] + planted[1]
         tables.append(frame)
     return pd.concat(tables, ignore_index=True)
+
+
+# -- GC-content control ---------------------------------------------------------------------
+def gc_kmers(length: int, n: int, rng: np.random.Generator) -> list[tuple[float, str]]:
+    """(GC fraction, k-mer) for ``n`` random ``length``-mers of each GC count 0..length: the
+    G/C positions drawn without replacement, each letter then drawn from its pair."""
+    out = []
+    for count in range(length + 1):
+        for _ in range(n):
+            strong = np.zeros(length, dtype=bool)
+            strong[rng.choice(length, count, replace=False)] = True
+            letters = np.where(strong, rng.choice(list("GC"), length), rng.choice(list("AU"), length))
+            out.append((count / length, "".join(letters)))
+    return out
+
+
+def gc_control(model, pool, program, outputs, layout: dict, *, length: int, n_patterns: int, null: str,
+               n_backgrounds: int, stride: int, seed: int, batch_size: int = 4096, device=None) -> pd.DataFrame:
+    """Global importance averaged over every window start of random ``length``-mers by GC content
+    (``n_patterns`` per GC count; kind ``gc``) and of each program RBP's instance (kind
+    ``program``, its own GC), on the same backgrounds. Returns :data:`GC_COLUMNS` but model:
+    effect is the mean over starts of the global importance, sd its spread over the starts."""
+    kinds, tissues = _output_columns(outputs)
+    rng = np.random.default_rng([seed, 5])
+    chosen = [(f"gc{gc:.2f}_{i % n_patterns}", "gc", text) for i, (gc, text) in
+              enumerate(gc_kmers(length, n_patterns, rng))]
+    chosen += [(r.name, "program", instance(r.motif, rng)) for r in program]
+    background = backgrounds(null, pool, n_backgrounds, seed)
+    rows = []
+    for name, kind, text in chosen:
+        mean, _ = global_importance(model, background, [encode(text)], window_starts(len(text), stride)[:, None],
+                                    batch_size=batch_size, device=device)
+        rows.append(pd.DataFrame({"pattern": name, "kind": kind, "gc": sum(c in "GC" for c in text) / len(text),
+                                  "null": null, "output": kinds, "tissue": tissues, "effect": mean.mean(0),
+                                  "sd": mean.std(0)}))
+    return pd.concat(rows, ignore_index=True)

@@ -129,3 +129,33 @@ def gia_interaction(table: pd.DataFrame, png, pdf) -> None:
     ax.legend(fontsize=7, frameon=False)
     fig.tight_layout()
     save_figure(fig, png, pdf)
+
+
+def gia_gc(table: pd.DataFrame, png, pdf) -> None:
+    """GC-content control (paper 003's GC-bias analysis): per output, the global importance
+    (mean over starts) of random k-mers by GC content (grey dots, their mean: line) beside each
+    program RBP's motif (red, named): a motif off the line does more than its GC content does."""
+    outputs = table[["output", "tissue"]].drop_duplicates().itertuples(index=False)
+    outputs = list(outputs)
+    columns = min(4, len(outputs))
+    rows = -(-len(outputs) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(3.2 * columns, 2.8 * rows), squeeze=False)
+    for ax, (output, tissue) in zip(axes.ravel(), outputs):
+        here = table[(table.output == output) & (table.tissue == tissue)]
+        random, motifs = here[here.kind == "gc"], here[here.kind == "program"]
+        ax.scatter(random.gc, random.effect, s=8, color="0.6")
+        line = random.groupby("gc").effect.mean()
+        ax.plot(line.index, line.to_numpy(), color="0.3", lw=1)
+        ax.scatter(motifs.gc, motifs.effect, s=14, color="#d62728")
+        for row in motifs.itertuples():
+            ax.annotate(row.pattern, (row.gc, row.effect), fontsize=5, xytext=(2, 2), textcoords="offset points")
+        ax.axhline(0, color="0.6", lw=0.5)
+        ax.set_title(f"{output}:{tissue}", fontsize=8)
+        ax.set_xlabel("GC fraction of the embedded k-mer", fontsize=7)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+    for ax in axes.ravel()[len(outputs):]:
+        ax.set_visible(False)
+    axes[0, 0].set_ylabel("global importance, mean over starts", fontsize=7)
+    fig.tight_layout()
+    save_figure(fig, png, pdf)
