@@ -269,3 +269,14 @@ def test_gc_control_known_answer(program):
     assert np.allclose(table.effect, table.gc * 6 * (table.kind == "gc") + table.gc * table.pattern.map(
         lambda name: len(program.rbp(name).motif) if name in program.names() else 0))
     assert np.allclose(table.sd, 0)
+
+
+def test_variant_logo_known_answer(program):
+    # The detector sees only the exact motif: the instance's own bases score 1, every variant 0.
+    table = gia.variant_logo(Detector(), letters_pool(4, [0, 1]), program, ["RBFOX"], OUTPUTS, layout(),
+                             null="observed", n_backgrounds=3, seed=0)
+    first = table[table.output == "psi"]
+    own = first.base == first.offset.map(lambda i: MOTIF[i])
+    assert len(first) == 4 * len(MOTIF) and (first.region == "I2_5").all()
+    assert np.allclose(first[own].effect, 1.0) and np.allclose(first[~own].effect, 0.0)
+    assert np.allclose(first.planted_effect, 0.8)

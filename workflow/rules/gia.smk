@@ -88,3 +88,23 @@ rule gia_gc:
         runtime=60,
     script:
         "../scripts/gia_gc.py"
+
+
+rule gia_logos:
+    input:
+        unpack(gia_inputs),
+    output:
+        **figure_outputs("gia_logos", GIA_CATEGORY),
+    params:
+        **gia_params(),
+    threads: config["threads"]
+    log:
+        "results/logs/figures/gia_logos.log",
+    conda:
+        "../envs/liver.yaml"
+    resources:
+        **gpu_resources(),
+        mem_mb=6000,
+        runtime=30,
+    script:
+        "../scripts/gia_logos.py"

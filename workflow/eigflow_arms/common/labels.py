@@ -20,6 +20,7 @@ BEYOND_PAPER = {
     "gia_copies": "GIA: motif copies and spacing",
     "gia_interaction": "GIA: two-motif interaction",
     "gia_gc": "GIA: GC-content control",
+    "gia_logos": "GIA: logos",
 }
 
 

@@ -61,7 +61,7 @@ class SequenceArm(Arm):
     name = "sequence"
     figures = ("sequence_examples", "sequence_ground_truth", "sequence_motifs", "sequence_cost",
                "sequence_rna_map", "gia_rna_map", "gia_copies", "gia_interaction",
-               "gia_gc")
+               "gia_gc", "gia_logos")
     tables = ("sequence_model_metrics",)
     contrast = 0  # index into contrasts(config)
 

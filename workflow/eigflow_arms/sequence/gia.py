@@ -32,7 +32,8 @@ against the other. :func:`copies` embeds 1..k copies of a motif and two copies a
 spacings (003's Fig. 3 and 4); :func:`interaction` two different motifs, A and B, together
 against each alone (003's Fig. 5: f(A+B) - f(A) - f(B) over the same backgrounds);
 :func:`gc_control` random k-mers of every GC content beside the program's motifs (003's GC-bias
-control: an effect that follows GC content alone is no motif's).
+control: an effect that follows GC content alone is no motif's); :func:`variant_logo` every
+single-nucleotide variant of a motif (003's GIA logos).
 """
 from __future__ import annotations
 
@@ -52,7 +53,7 @@ __all__ = ["NULL_MODELS", "BASES", "RNA_MAP_COLUMNS", "SUMMARY_COLUMNS", "COPIES
            "instance", "consensus", "encode", "random_kmers", "patterns", "output_names", "background_pool", "prepare",
            "copy_rbps", "backgrounds", "window_starts", "embed", "local_importance",
            "global_importance", "rna_map", "planted_effects", "summarise", "copies", "interaction_pairs",
-           "interaction", "gc_kmers", "gc_control"]
+           "interaction", "gc_kmers", "gc_control", "variant_logo"]
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,8 @@ SUMMARY_COLUMNS = ["model", "rbp", "kind", "decoy", "output", "tissue", "n_regio
 INTERACTION_COLUMNS = ["model", "rbp_a", "rbp_b", "instance_a", "instance_b", "region", "distance", "null", "output",
                        "tissue", "effect_a", "effect_b", "effect_ab", "interaction", "interaction_sd",
                        "planted_ab"]
+LOGO_COLUMNS = ["model", "rbp", "instance", "region", "offset", "base", "null", "output", "tissue", "effect",
+                "planted_effect"]
 GC_COLUMNS = ["model", "pattern", "kind", "gc", "null", "output", "tissue", "effect", "sd"]
 COPIES_COLUMNS = ["model", "rbp", "instance", "experiment", "copies", "spacing", "region", "null", "output",
                   "tissue", "effect", "sd", "planted_effect"]
@@ -542,3 +545,32 @@ def gc_control(model, pool, program, outputs, layout: dict, *, length: int, n_pa
                                   "null": null, "output": kinds, "tissue": tissues, "effect": mean.mean(0),
                                   "sd": mean.std(0)}))
     return pd.concat(rows, ignore_index=True)
+
+
+# -- GIA logos ------------------------------------------------------------------------------
+def variant_logo(model, pool, program, rbps, outputs, layout: dict, *, null: str, n_backgrounds: int, seed: int,
+                 batch_size: int = 4096, device=None) -> pd.DataFrame:
+    """The global importance of every single-nucleotide variant of each RBP's instance, at the
+    centre of the region where the RBP acts most strongly: one row per RBP, motif ``offset``,
+    ``base`` and output (the base the instance holds gives the instance's own effect). A logo's
+    heights are the effects minus their mean over the four bases at each offset. Returns
+    :data:`LOGO_COLUMNS` but model; planted_effect is the instance's, per occurrence."""
+    kinds, tissues = _output_columns(outputs)
+    background = backgrounds(null, pool, n_backgrounds, seed)
+    rng = np.random.default_rng([seed, 6])
+    tables = []
+    for name in rbps:
+        pattern = instance(program.rbp(name).motif, rng)
+        region, first, width = _strongest_region(program.rbp(name), layout)
+        start = np.array([[first + max(0, (width - len(pattern)) // 2)]])
+        for offset in range(len(pattern)):
+            for base in BASES:
+                variant = pattern[:offset] + base + pattern[offset + 1:]
+                mean, _ = global_importance(model, background, [encode(variant)], start, batch_size=batch_size,
+                                            device=device)
+                tables.append(pd.DataFrame({"rbp": name, "instance": pattern, "region": region, "offset": offset,
+                                            "base": base, "null": null, "output": kinds, "tissue": tissues,
+                                            "effect": mean[0]}))
+    table = pd.concat(tables, ignore_index=True)
+    table["planted_effect"] = planted_effects(table, program)
+    return table

@@ -7,18 +7,21 @@ import numpy as np
 import pandas as pd
 
 from eigflow_arms.common.figures import save_figure
+from eigflow_arms.liver.motif_figures import logo
 
 from .data import WINDOWS
+from .gia import BASES
 
 NULL_STYLES = {"profile": "#1f77b4", "shuffle": "#ff7f0e", "dinucleotide-shuffle": "#2ca02c", "observed": "#9467bd"}
 
 
-def _shown_output(rows: pd.DataFrame) -> tuple[str, str]:
-    """(output, tissue) of the E[PSI] logit where the RBP's planted effect is largest: where it
-    acts (its most active tissue); the first tissue for an RBP the program does not hold."""
-    psi = rows[rows.output == "psi"]
-    strongest = psi.groupby("tissue").planted_effect.apply(lambda e: e.abs().max())
-    return "psi", strongest.idxmax() if strongest.max() > 0 else psi.tissue.iloc[0]
+def _shown_output(rows: pd.DataFrame, kind: str = "psi") -> tuple[str, str]:
+    """(output, tissue) of the ``kind`` output (``psi``: E[PSI] logits; ``change``: the contrasts')
+    where the RBP's planted effect is largest: for ``psi``, its most active tissue; the first
+    tissue for an RBP the program does not hold."""
+    chosen = rows[rows.output == kind]
+    strongest = chosen.groupby("tissue").planted_effect.apply(lambda e: e.abs().max())
+    return kind, strongest.idxmax() if strongest.max() > 0 else chosen.tissue.iloc[0]
 
 
 def _clean(ax):
@@ -157,5 +160,25 @@ def gia_gc(table: pd.DataFrame, png, pdf) -> None:
     for ax in axes.ravel()[len(outputs):]:
         ax.set_visible(False)
     axes[0, 0].set_ylabel("global importance, mean over starts", fontsize=7)
+    fig.tight_layout()
+    save_figure(fig, png, pdf)
+
+
+def gia_logos(table: pd.DataFrame, png, pdf) -> None:
+    """GIA logos (paper 003, Fig. 3's logos of the top k-mer's single-nucleotide variants): per
+    RBP, the global importance of each base at each offset of its motif (minus the mean of the
+    four bases there), embedded where it acts most strongly, on the E[PSI] logit of its most
+    active tissue and on the changing logit of the contrast it sets apart most."""
+    rbps = list(table.rbp.unique())
+    fig, axes = plt.subplots(len(rbps), 2, figsize=(7, 1.5 * len(rbps) + 0.5), squeeze=False)
+    for r, rbp in enumerate(rbps):
+        rows = table[table.rbp == rbp]
+        for ax, kind in zip(axes[r], ("psi", "change")):
+            output, tissue = _shown_output(rows, kind)
+            here = rows[(rows.output == output) & (rows.tissue == tissue)]
+            effect = here.pivot(index="offset", columns="base", values="effect")[list(BASES)].to_numpy()
+            logo(ax, effect - effect.mean(axis=1, keepdims=True), label=f"{rbp} ({here.region.iloc[0]}): "
+                 f"{output}:{tissue}", ylabel="GIA")
+            ax.title.set_fontsize(7)
     fig.tight_layout()
     save_figure(fig, png, pdf)
