@@ -212,9 +212,11 @@ def test_patterns_pool_and_copy_checks(program):
         gia.background_pool(x, np.zeros(8, bool))
     from eigflow_arms.sequence.adapter import gia_problems
 
-    assert gia_problems({"max_copies": 4, "spacing": 12, "spacings": [6, 80]}) == []
-    problems = gia_problems({"max_copies": 3, "spacing": 200, "spacings": [345]})
-    assert len(problems) == 2 and "sequence.gia.copies" in problems[0] and "spacings" in problems[1]
+    assert gia_problems({"copies": {"max_copies": 4, "spacing": 12, "spacings": [6, 80]}}, program.names()) == []
+    problems = gia_problems({"copies": {"max_copies": 3, "spacing": 200, "spacings": [345], "rbps": ["RBFOX"]},
+                             "interaction": {"pairs": [["NOVA", "NOPE"]]}}, program.names())
+    assert len(problems) == 3 and "sequence.gia.copies" in problems[1] and "spacings" in problems[2]
+    assert "sequence.gia.interaction.pairs names 'NOPE'" in problems[0]
 
 
 class Both(torch.nn.Module):

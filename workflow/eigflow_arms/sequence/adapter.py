@@ -42,9 +42,18 @@ def toolbox_methods() -> tuple[str, ...]:
 MOTIF_ROOM = 12
 
 
-def gia_problems(copies: dict) -> list[str]:
-    """The copies experiment's spans that leave no room for a motif in one 350-nt window."""
-    width, problems = EXONIC + INTRONIC, []
+def gia_problems(gia: dict, names=None) -> list[str]:
+    """The copies experiment's spans that leave no room for a motif in one 350-nt window, and
+    (given the program's RBP ``names``) RBPs of the copies, logos and pairs the program lacks."""
+    copies, width, problems = gia.get("copies", {}), EXONIC + INTRONIC, []
+    if names is not None:
+        chosen = {"copies.rbps": copies.get("rbps") or [], "logos.rbps": gia.get("logos", {}).get("rbps") or [],
+                  "interaction.pairs": [n for pair in gia.get("interaction", {}).get("pairs") or [] for n in pair]}
+        for key, rbps in chosen.items():
+            unknown = [n for n in rbps if n not in names]
+            if unknown:
+                problems.append(f"sequence.gia.{key} names {unknown[0]!r}, which the planted program does not "
+                                f"hold; choose from {list(names)}, or null for the contrasts' regulators")
     span = (copies.get("max_copies", 4) - 1) * copies.get("spacing", 12)
     if span > width - MOTIF_ROOM:
         problems.append(f"sequence.gia.copies: max_copies - 1 = {copies.get('max_copies', 4) - 1} copies "
@@ -77,10 +86,23 @@ class SequenceArm(Arm):
         if pool is not None and width % pool:
             problems.append(f"sequence.model.pool is {pool}, which does not divide the {width}-nt splice-site "
                             f"window; use a divisor of {width} (350: one bin per window, the default)")
-        problems += gia_problems(self.settings.get("gia", {}).get("copies", {}))
+        problems += gia_problems(self.settings.get("gia", {}), self.program_names())
         for i, method in enumerate(self.settings.get("methods", [])):
             problems += config_check.method_problems(method, f"sequence.methods[{i}]", self.computed())
         config_check.refuse(problems)
+
+    def program_names(self) -> list[str] | None:
+        """The planted program's RBPs, where GIA runs (a simulated splicing input) and the program
+        reads; a malformed program is the splicing arm's to report."""
+        from eigflow_arms.splicing.program import ProgramError, read_program
+
+        splicing = self.config.get("splicing", {})
+        if not self.simulated() or splicing.get("program") is None:
+            return None
+        try:
+            return read_program(splicing["program"], splicing.get("tissues")).names()
+        except (ProgramError, OSError):
+            return None
 
     def computed(self) -> list[str]:
         """EIG over the paths that need no autoencoder and the baselines for one-hot inputs that
