@@ -1,16 +1,12 @@
 from eigflow_arms.common import io, jobs
 from eigflow_arms.liver.motifs.meme import read_meme
-from eigflow_arms.sequence import gia, gia_figures, model
+from eigflow_arms.sequence import gia, gia_figures
 from eigflow_arms.sequence.data import layout
-from eigflow_arms.splicing.program import read_program
 
 jobs.setup_logging(snakemake.log[0])
 jobs.set_threads(snakemake.threads)
 p, q = snakemake.params, snakemake.params.gia
-program = read_program(snakemake.input.program)
-cnn, _ = model.load(snakemake.input.model)
-pool, outputs = gia.prepare(io.load_npz(snakemake.input.data), io.load_npz(snakemake.input.splicing), cnn,
-                            [tuple(c) for c in p.contrasts], quartile=q["quartile"], **p.changing)
+cnn, program, pool, outputs, _ = gia.load_inputs(snakemake.input, p)
 patterns = gia.patterns(program, read_meme(snakemake.input.collection), q["n_decoys"], q["n_random"], p.seed)
 table = gia.rna_map(cnn.to(jobs.job_device(p.gpus)), pool, patterns, outputs, layout(), nulls=q["nulls"],
                     n_backgrounds=q["n_backgrounds"], stride=q["stride"], seed=p.seed, batch_size=q["batch_size"])

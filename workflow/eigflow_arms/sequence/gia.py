@@ -51,7 +51,7 @@ from .truth import planted_map
 
 __all__ = ["NULL_MODELS", "BASES", "RNA_MAP_COLUMNS", "SUMMARY_COLUMNS", "COPIES_COLUMNS", "INTERACTION_COLUMNS",
            "instance", "consensus", "encode", "random_kmers", "patterns", "output_names", "background_pool", "prepare",
-           "copy_rbps", "backgrounds", "window_starts", "embed", "local_importance",
+           "load_inputs", "copy_rbps", "backgrounds", "window_starts", "embed", "local_importance",
            "global_importance", "rna_map", "planted_effects", "summarise", "copies", "interaction_pairs",
            "interaction", "gc_kmers", "gc_control", "variant_logo"]
 
@@ -156,6 +156,22 @@ def prepare(data: dict, splicing: dict, cnn, contrasts, *, dpsi: float, probabil
     scores = model.predict(cnn, x)[:, cnn.n_tissues] if quartile is not None else None
     pool = background_pool(x, np.ones(len(x), dtype=bool), scores, quartile)
     return pool, output_names(data["tissues"], [tissue for tissue, _ in contrasts])
+
+
+def load_inputs(files, params):
+    """What every GIA rule starts from (workflow/rules/gia.smk): from ``files`` (model, data,
+    splicing, program) and ``params`` (gia, contrasts, changing), the CNN, the program, the
+    background pool and output names (:func:`prepare`) and the contrasts' tissues."""
+    from eigflow_arms.common import io
+    from eigflow_arms.splicing.program import read_program
+
+    from . import model
+
+    cnn, _ = model.load(files.model)
+    contrasts = [tuple(c) for c in params.contrasts]
+    pool, outputs = prepare(io.load_npz(files.data), io.load_npz(files.splicing), cnn, contrasts,
+                            quartile=params.gia["quartile"], **params.changing)
+    return cnn, read_program(files.program), pool, outputs, [tissue for tissue, _ in contrasts]
 
 
 def copy_rbps(program, contrast_tissues, rbps=None) -> list[str]:
