@@ -15,7 +15,8 @@ from test_workflow import snakemake
 
 CATEGORIES = ("MNIST (Fig. 2, supp. S4-S6)", "Splicing codes (Fig. 3, supp. S3, S7-S10)",
               "The liver and its regulator (Fig. 4, supp. S11, S12)",
-              "Raw sequence: EIG beside the genomics toolbox (beyond the paper)")
+              "Raw sequence, EIG beside the genomics toolbox (beyond the paper)",
+              "Raw sequence, GIA and DeepResolve (beyond the paper)")
 BROWSER = next((shutil.which(b) for b in ("chromium", "chromium-browser", "google-chrome")
                 if shutil.which(b)), None)
 

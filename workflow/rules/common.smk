@@ -263,6 +263,27 @@ def deepresolve_settings():
     return config.get("sequence", {}).get("deepresolve", {})
 
 
+def gia_inputs(wildcards):
+    """What global importance analysis reads: the CNN, the sequences it draws backgrounds from,
+    the splicing dataset (which exons change) and the planted program."""
+    return {
+        "model": "results/sequence/model.pt",
+        "data": "results/sequence/dataset.npz",
+        "splicing": "results/splicing/dataset.npz",
+        "program": PROGRAM_FILE,
+    }
+
+
+def gia_params():
+    return {
+        "gia": config.get("sequence", {}).get("gia"),
+        "contrasts": sequence_contrasts(),
+        "changing": SPLICING.get("changing"),
+        "seed": config["seed"],
+        "gpus": config["gpus"],
+    }
+
+
 def sequence_scoring_inputs(wildcards):
     """What the sequence arm's figures score: both contrasts' shards, the dataset (sequences,
     functional sites) and the planted program."""

@@ -3,8 +3,6 @@
 # and motifs, and the tissues' similarity, scored against the planted program. One rule and one
 # plotting function (eigflow_arms.sequence.deepresolve_figures) per figure.
 
-DEEPRESOLVE_CATEGORY = "Raw sequence: GIA and DeepResolve (beyond the paper)"
-
 
 rule deepresolve:
     input:
@@ -33,7 +31,7 @@ rule deepresolve_importance:
         resolved="results/sequence/deepresolve.npz",
         program=PROGRAM_FILE,
     output:
-        **figure_outputs("deepresolve_importance", DEEPRESOLVE_CATEGORY),
+        **figure_outputs("deepresolve_importance", PROBE_CATEGORY),
         recovery="results/tables/deepresolve_recovery.tsv",
     params:
         top_channels=deepresolve_settings()["top_channels"],
@@ -50,7 +48,7 @@ rule deepresolve_similarity:
         resolved="results/sequence/deepresolve.npz",
         program=PROGRAM_FILE,
     output:
-        **figure_outputs("deepresolve_similarity", DEEPRESOLVE_CATEGORY),
+        **figure_outputs("deepresolve_similarity", PROBE_CATEGORY),
     log:
         "results/logs/figures/deepresolve_similarity.log",
     conda:
@@ -65,7 +63,7 @@ rule deepresolve_motifs:
         channels="results/tables/deepresolve_importance.tsv",
         collection="results/liver/motif_collection.meme",
     output:
-        **figure_outputs("deepresolve_motifs", DEEPRESOLVE_CATEGORY),
+        **figure_outputs("deepresolve_motifs", PROBE_CATEGORY),
     params:
         top_channels=deepresolve_settings()["top_channels"],
     log:

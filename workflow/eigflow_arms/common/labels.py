@@ -20,6 +20,11 @@ BEYOND_PAPER = {
     "deepresolve_importance": "DeepResolve: channel importance",
     "deepresolve_similarity": "DeepResolve: tissue similarity",
     "deepresolve_motifs": "DeepResolve: channel motifs",
+    "gia_rna_map": "GIA: in-silico RNA maps",
+    "gia_copies": "GIA: motif copies and spacing",
+    "gia_interaction": "GIA: two-motif interaction",
+    "gia_gc": "GIA: GC-content control",
+    "gia_logos": "GIA: logos",
 }
 
 

@@ -41,11 +41,40 @@ def toolbox_methods() -> tuple[str, ...]:
     return (methods.SIMPLE_GRADIENTS, *METHODS)
 
 
+# Room GIA's copies leave in a window for the motif itself (the shipped motifs have 4-12 nt).
+MOTIF_ROOM = 12
+
+
+def gia_problems(gia: dict, names=None) -> list[str]:
+    """The copies experiment's spans that leave no room for a motif in one 350-nt window, and
+    (given the program's RBP ``names``) RBPs of the copies, logos and pairs the program lacks."""
+    copies, width, problems = gia.get("copies", {}), EXONIC + INTRONIC, []
+    if names is not None:
+        chosen = {"copies.rbps": copies.get("rbps") or [], "logos.rbps": gia.get("logos", {}).get("rbps") or [],
+                  "interaction.pairs": [n for pair in gia.get("interaction", {}).get("pairs") or [] for n in pair]}
+        for key, rbps in chosen.items():
+            unknown = [n for n in rbps if n not in names]
+            if unknown:
+                problems.append(f"sequence.gia.{key} names {unknown[0]!r}, which the planted program does not "
+                                f"hold; choose from {list(names)}, or null for the contrasts' regulators")
+    span = (copies.get("max_copies", 4) - 1) * copies.get("spacing", 12)
+    if span > width - MOTIF_ROOM:
+        problems.append(f"sequence.gia.copies: max_copies - 1 = {copies.get('max_copies', 4) - 1} copies "
+                        f"{copies.get('spacing', 12)} nt apart span {span} nt, more than a {width}-nt window "
+                        f"holds with a motif; lower max_copies or spacing")
+    too_far = [s for s in copies.get("spacings", []) if s > width - MOTIF_ROOM]
+    if too_far:
+        problems.append(f"sequence.gia.copies.spacings holds {too_far[0]}: two copies that far apart do not fit in "
+                        f"a {width}-nt window; use spacings up to {width - MOTIF_ROOM}")
+    return problems
+
+
 class SequenceArm(Arm):
     name = "sequence"
     figures = ("sequence_examples", "sequence_ground_truth", "sequence_motifs", "sequence_cost",
                "sequence_rna_map",
-               "deepresolve_importance", "deepresolve_similarity", "deepresolve_motifs")
+               "deepresolve_importance", "deepresolve_similarity", "deepresolve_motifs",
+               "gia_rna_map", "gia_copies", "gia_interaction", "gia_gc", "gia_logos")
     tables = ("sequence_model_metrics",)
     contrast = 0  # index into contrasts(config)
 
@@ -61,9 +90,23 @@ class SequenceArm(Arm):
         if pool is not None and width % pool:
             problems.append(f"sequence.model.pool is {pool}, which does not divide the {width}-nt splice-site "
                             f"window; use a divisor of {width} (350: one bin per window, the default)")
+        problems += gia_problems(self.settings.get("gia", {}), self.program_names())
         for i, method in enumerate(self.settings.get("methods", [])):
             problems += config_check.method_problems(method, f"sequence.methods[{i}]", self.computed())
         config_check.refuse(problems)
+
+    def program_names(self) -> list[str] | None:
+        """The planted program's RBPs, where GIA runs (a simulated splicing input) and the program
+        reads; a malformed program is the splicing arm's to report."""
+        from eigflow_arms.splicing.program import ProgramError, read_program
+
+        splicing = self.config.get("splicing", {})
+        if not self.simulated() or splicing.get("program") is None:
+            return None
+        try:
+            return read_program(splicing["program"], splicing.get("tissues")).names()
+        except (ProgramError, OSError):
+            return None
 
     def computed(self) -> list[str]:
         """The toolbox, and EIG over every path and every baseline for one-hot inputs."""
