@@ -151,6 +151,31 @@ def test_region_summary_tests_sign_where_planted_and_compares_with_the_null():
     assert not summary.loc["QKI"].beyond_null.any() and summary.loc["QKI"].decoy.all()
 
 
+def test_the_feature_model_is_summarised_with_the_cnn_s_scorer():
+    # Rows in the layout both models share: the regulator agrees with its planted sign in the
+    # two regions where |planted| >= 0.3, and a sign flip there halves the agreement.
+    from eigflow_arms.sequence.gia import RNA_MAP_COLUMNS, summarise
+
+    def rows(i2_5):
+        out = []
+        for rbp, decoy, null, effects in [("A1CF", False, False, {"I1_3": -0.02, "I2_5": i2_5, "A": 0.0}),
+                                          ("QKI", True, False, {"I1_3": 0.0, "I2_5": 0.001, "A": 0.0}),
+                                          ("A1CF:shuffle1", False, True, {"I1_3": -0.005, "I2_5": 0.01, "A": 0.0})]:
+            planted = {"I1_3": -0.3, "I2_5": 0.7, "A": 0.0} if rbp == "A1CF" else {}
+            out += [("features", rbp, region, 0, "liver", effect, planted.get(region, 0.0), decoy, null)
+                    for region, effect in effects.items()]
+        return gia.as_rna_map(pd.DataFrame(out, columns=gia.COLUMNS))
+
+    maps = rows(0.05)
+    assert list(maps.columns) == RNA_MAP_COLUMNS
+    assert maps.set_index("rbp").kind.to_dict() == {"A1CF": "program", "QKI": "decoy", "A1CF:shuffle1": "random"}
+    summary = summarise(maps).set_index("rbp")
+    assert summary.loc["A1CF", "n_regions"] == 2 and summary.loc["A1CF", "sign_agreement"] == 1.0
+    assert summary.loc["A1CF", "model"] == "features" and summary.loc["A1CF", "output"] == "dpsi"
+    assert "A1CF:shuffle1" not in summary.index          # the null band is not scored
+    assert summarise(rows(-0.05)).set_index("rbp").loc["A1CF", "sign_agreement"] == 0.5
+
+
 class _Encoder(torch.nn.Module):
     def encode(self, x):
         return x

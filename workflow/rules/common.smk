@@ -274,6 +274,12 @@ def gia_inputs(wildcards):
     }
 
 
+def gia_feature_model(wildcards):
+    """The liver arm's GIA of the feature model, summarised beside the CNN's where it runs."""
+    runs = "liver" in ARMS and "liver_gia" in ARM["liver"].targets()
+    return {"features": "results/liver/gia_features.tsv" if runs else []}
+
+
 def gia_params():
     return {
         "gia": config.get("sequence", {}).get("gia"),

@@ -7,6 +7,7 @@
 rule gia_rna_map:
     input:
         unpack(gia_inputs),
+        unpack(gia_feature_model),
         collection="results/liver/motif_collection.meme",
     output:
         **figure_outputs("gia_rna_map", PROBE_CATEGORY),

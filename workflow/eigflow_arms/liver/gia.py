@@ -32,7 +32,7 @@ from eigflow_arms.splicing.sequence import ALPHABET
 
 __all__ = ["COLUMNS", "SUMMARY_COLUMNS", "background_events", "decoys", "model_features",
            "sample_instances", "shuffled", "embed", "positions", "global_importance",
-           "liver_contrast", "gia_table", "region_summary"]
+           "liver_contrast", "gia_table", "as_rna_map", "region_summary"]
 
 log = logging.getLogger(__name__)
 
@@ -197,6 +197,19 @@ def gia_table(backgrounds: list[dict], motifs: dict, regulator: str, planted: di
             planted_effect=table.region.map(planted).fillna(0.0) if own else 0.0,
             decoy=name in motifs and not own, null=name in shuffles))
     return pd.concat(tables, ignore_index=True)[COLUMNS]
+
+
+def as_rna_map(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`gia_table`'s rows in the sequence CNN's RNA-map layout
+    (:data:`eigflow_arms.sequence.gia.RNA_MAP_COLUMNS`), so that one summary scores both models:
+    the shuffled copies are the null band (kind ``random``), the backgrounds are observed exons,
+    and the output is the liver contrast's signed inclusion log-odds (``dpsi``)."""
+    from eigflow_arms.sequence.gia import RNA_MAP_COLUMNS
+
+    decoy = table.decoy.astype(bool)
+    kind = np.where(table.null.astype(bool), "random", np.where(decoy, "decoy", "program"))
+    return table.assign(kind=kind, decoy=decoy, instance=np.nan, null="observed", window=np.nan, output="dpsi",
+                        sd=np.nan)[RNA_MAP_COLUMNS]
 
 
 def region_summary(table: pd.DataFrame, min_planted: float = 0.3) -> pd.DataFrame:
