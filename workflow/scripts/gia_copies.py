@@ -7,7 +7,7 @@ jobs.set_threads(snakemake.threads)
 p, q = snakemake.params, snakemake.params.gia
 cnn, program, pool, outputs, tissues = gia.load_inputs(snakemake.input, p)
 c = q["copies"]
-table = gia.copies(cnn.to(jobs.job_device(p.gpus)), pool, program, gia.copy_rbps(program, tissues, c["rbps"]),
+table = gia.copies(cnn, pool, program, gia.copy_rbps(program, tissues, c["rbps"]),
                    outputs, layout(), null=c["background"], max_copies=c["max_copies"], spacing=c["spacing"],
                    spacings=c["spacings"], n_backgrounds=q["n_backgrounds"], seed=p.seed, batch_size=q["batch_size"])
 table = table.assign(model="cnn")[gia.COPIES_COLUMNS]

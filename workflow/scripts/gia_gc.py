@@ -7,7 +7,7 @@ jobs.set_threads(snakemake.threads)
 p, q = snakemake.params, snakemake.params.gia
 cnn, program, pool, outputs, _ = gia.load_inputs(snakemake.input, p)
 c = q["gc"]
-table = gia.gc_control(cnn.to(jobs.job_device(p.gpus)), pool, program, outputs, layout(), length=c["length"],
+table = gia.gc_control(cnn, pool, program, outputs, layout(), length=c["length"],
                        n_patterns=c["n_patterns"], null=c["background"], n_backgrounds=q["n_backgrounds"],
                        stride=q["stride"], seed=p.seed, batch_size=q["batch_size"])
 table = table.assign(model="cnn")[gia.GC_COLUMNS]

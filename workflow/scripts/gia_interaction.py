@@ -8,7 +8,7 @@ p, q = snakemake.params, snakemake.params.gia
 cnn, program, pool, outputs, tissues = gia.load_inputs(snakemake.input, p)
 c = q["interaction"]
 pairs = [tuple(pair) for pair in c["pairs"]] if c["pairs"] else gia.interaction_pairs(gia.copy_rbps(program, tissues))
-table = gia.interaction(cnn.to(jobs.job_device(p.gpus)), pool, program, pairs, outputs, layout(), null=c["background"],
+table = gia.interaction(cnn, pool, program, pairs, outputs, layout(), null=c["background"],
                         distance=c["distance"], n_backgrounds=q["n_backgrounds"], seed=p.seed,
                         batch_size=q["batch_size"])
 table = table.assign(model="cnn")[gia.INTERACTION_COLUMNS]

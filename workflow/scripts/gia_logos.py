@@ -7,7 +7,7 @@ jobs.set_threads(snakemake.threads)
 p, q = snakemake.params, snakemake.params.gia
 cnn, program, pool, outputs, tissues = gia.load_inputs(snakemake.input, p)
 c = q["logos"]
-table = gia.variant_logo(cnn.to(jobs.job_device(p.gpus)), pool, program, gia.copy_rbps(program, tissues, c["rbps"]),
+table = gia.variant_logo(cnn, pool, program, gia.copy_rbps(program, tissues, c["rbps"]),
                          outputs, layout(), null=c["background"], n_backgrounds=q["n_backgrounds"], seed=p.seed,
                          batch_size=q["batch_size"])
 table = table.assign(model="cnn")[gia.LOGO_COLUMNS]

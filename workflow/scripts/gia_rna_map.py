@@ -10,7 +10,7 @@ jobs.set_threads(snakemake.threads)
 p, q = snakemake.params, snakemake.params.gia
 cnn, program, pool, outputs, _ = gia.load_inputs(snakemake.input, p)
 patterns = gia.patterns(program, read_meme(snakemake.input.collection), q["n_decoys"], q["n_random"], p.seed)
-table = gia.rna_map(cnn.to(jobs.job_device(p.gpus)), pool, patterns, outputs, layout(), nulls=q["nulls"],
+table = gia.rna_map(cnn, pool, patterns, outputs, layout(), nulls=q["nulls"],
                     n_backgrounds=q["n_backgrounds"], stride=q["stride"], seed=p.seed, batch_size=q["batch_size"])
 table = table.assign(model="cnn", planted_effect=gia.planted_effects(table, program))[gia.RNA_MAP_COLUMNS]
 # The feature model's GIA (the liver arm's) is summarised beside the CNN's where it ran.

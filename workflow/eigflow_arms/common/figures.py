@@ -13,7 +13,13 @@ import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first
 
 from .io import atomic_path  # noqa: E402
 
-__all__ = ["save_figure"]
+__all__ = ["save_figure", "open_axes"]
+
+
+def open_axes(ax) -> None:
+    """Drop the top and right spines: the house style of the beyond-the-paper panels."""
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
 
 def save_figure(fig, png, pdf) -> None:
     """Write ``fig`` as PNG (200 dpi) and PDF, each atomically, then close it.

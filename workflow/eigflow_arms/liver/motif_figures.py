@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from eigflow_arms.common.figures import save_figure
+from eigflow_arms.common.figures import open_axes, save_figure
 from eigflow_arms.liver.exon_sets import SET_COLORS, set_label
 from eigflow_arms.liver.motifs.maps import (
     FIG4C_PANELS,
@@ -56,8 +56,7 @@ def logo(ax, heights, start: int = 0, label: str = "", ylabel: str = "bits") -> 
         ax.axhline(0, color="0.3", lw=0.6)
     ax.set_ylabel(ylabel)
     ax.set_title(label, loc="left", fontsize=10)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+    open_axes(ax)
 
 
 def _logo(ax, pssm: np.ndarray, start: int, label: str) -> None:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from eigflow_arms.common import methods
-from eigflow_arms.common.figures import save_figure
+from eigflow_arms.common.figures import open_axes, save_figure
 from eigflow_arms.liver.motif_figures import logo
 from eigflow_arms.liver.motifs.maps import running_mean
 
@@ -16,8 +16,7 @@ from .data import WINDOWS
 def _methods_axis(ax, order):
     ax.set_yticks(np.arange(len(order)), [methods.label(m) for m in order], fontsize=8)
     ax.invert_yaxis()
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+    open_axes(ax)
 
 
 def ground_truth(table: pd.DataFrame, png, pdf) -> None:
@@ -61,8 +60,7 @@ def cost(table: pd.DataFrame, png, pdf) -> None:
         ax.set_xlabel("model evaluations per sequence (forward + backward passes)")
         ax.set_ylabel("mean per-sequence AUROC")
         ax.set_title(f"{contrast} (circles: toolbox; squares: EIG)", fontsize=10)
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
+        open_axes(ax)
     fig.tight_layout()
     save_figure(fig, png, pdf)
 
@@ -122,8 +120,7 @@ def rna_map(maps: pd.DataFrame, planted: pd.DataFrame, png, pdf, smooth: int = 2
             bottom.axhline(0, color="0.3", lw=0.5)
             for ax in (top, bottom):
                 ax.axvline(0, color="k", lw=0.5, ls=":")
-                for side in ("top", "right"):
-                    ax.spines[side].set_visible(False)
+                open_axes(ax)
         axes[2 * c, 0].set_ylabel("attribution (scaled)")
         axes[2 * c + 1, 0].set_ylabel("planted")
     for ax in axes[-1]:

@@ -160,9 +160,10 @@ def prepare(data: dict, splicing: dict, cnn, contrasts, *, dpsi: float, probabil
 
 def load_inputs(files, params):
     """What every GIA rule starts from (workflow/rules/gia.smk): from ``files`` (model, data,
-    splicing, program) and ``params`` (gia, contrasts, changing), the CNN, the program, the
-    background pool and output names (:func:`prepare`) and the contrasts' tissues."""
-    from eigflow_arms.common import io
+    splicing, program) and ``params`` (gia, contrasts, changing, gpus), the CNN on the job's
+    device, the program, the background pool and output names (:func:`prepare`) and the
+    contrasts' tissues."""
+    from eigflow_arms.common import io, jobs
     from eigflow_arms.splicing.program import read_program
 
     from . import model
@@ -171,7 +172,8 @@ def load_inputs(files, params):
     contrasts = [tuple(c) for c in params.contrasts]
     pool, outputs = prepare(io.load_npz(files.data), io.load_npz(files.splicing), cnn, contrasts,
                             quartile=params.gia["quartile"], **params.changing)
-    return cnn, read_program(files.program), pool, outputs, [tissue for tissue, _ in contrasts]
+    return (cnn.to(jobs.job_device(params.gpus)), read_program(files.program), pool, outputs,
+            [tissue for tissue, _ in contrasts])
 
 
 def copy_rbps(program, contrast_tissues, rbps=None) -> list[str]:

@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from eigflow_arms.common.figures import save_figure
+from eigflow_arms.common.figures import open_axes, save_figure
 from eigflow_arms.liver.motif_figures import logo
 
 from .data import WINDOWS
@@ -27,8 +27,7 @@ def _shown_output(rows: pd.DataFrame, kind: str = "psi") -> tuple[str, str]:
 def _clean(ax):
     ax.axhline(0, color="0.6", lw=0.5)
     ax.axvline(0, color="k", lw=0.5, ls=":")
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+    open_axes(ax)
 
 
 def gia_rna_map(table: pd.DataFrame, png, pdf) -> None:
@@ -102,8 +101,7 @@ def gia_copies(table: pd.DataFrame, png, pdf) -> None:
     right.set_ylabel("global importance, two copies")
     for ax in (left, right):
         ax.axhline(0, color="0.6", lw=0.5)
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
+        open_axes(ax)
     left.legend(fontsize=6, frameon=False)
     fig.tight_layout()
     save_figure(fig, png, pdf)
@@ -127,8 +125,7 @@ def gia_interaction(table: pd.DataFrame, png, pdf) -> None:
     ax.set_xticks(np.arange(len(labels)), labels, fontsize=7)
     ax.axhline(0, color="0.6", lw=0.5)
     ax.set_ylabel("global importance on the E[PSI] logit")
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+    open_axes(ax)
     ax.legend(fontsize=7, frameon=False)
     fig.tight_layout()
     save_figure(fig, png, pdf)
@@ -155,8 +152,7 @@ def gia_gc(table: pd.DataFrame, png, pdf) -> None:
         ax.axhline(0, color="0.6", lw=0.5)
         ax.set_title(f"{output}:{tissue}", fontsize=8)
         ax.set_xlabel("GC fraction of the embedded k-mer", fontsize=7)
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
+        open_axes(ax)
     for ax in axes.ravel()[len(outputs):]:
         ax.set_visible(False)
     axes[0, 0].set_ylabel("global importance, mean over starts", fontsize=7)
