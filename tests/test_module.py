@@ -71,3 +71,11 @@ def test_real_jobs_run_with_the_shipped_resources(outer):
     assert made.count("MOTIF") == shipped.count("MOTIF") > 0
     assert (outer / "results" / "mnist" / "data.npz").stat().st_size > 10_000
     assert (outer / "results" / "logs" / "mnist" / "prepare_mnist.log").is_file()
+
+
+def test_a_second_invocation_reruns_nothing(outer):
+    """The shipped resources are named by one path in every invocation, so jobs already run are
+    not run again (the source cache's copy would be a new temporary path each time)."""
+    _snakemake(outer, "results/liver/motif_collection.meme")
+    said = _snakemake(outer, "-n", "results/liver/motif_collection.meme")
+    assert "Nothing to be done" in said, said[-2000:]

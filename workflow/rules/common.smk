@@ -15,11 +15,13 @@ SOURCE_ROOT = Path(_SOURCE).parents[1] if Path(_SOURCE).is_dir() else None
 
 def source_path_of(path):
     """A relative path from the config that is not in the working directory, found instead in
-    the workflow's source folder, or None: files through ``workflow.source_path`` (a local clone
-    or Snakemake's source cache of a remote one), folders in a local clone. So the shipped
-    resources (``resources/motifs/rbp_consensus.meme`` and any other under ``resources/``) are
-    found when this workflow runs as a module from another folder, while the user's own files
-    are taken from the working directory first."""
+    the workflow's source folder, or None: in a local clone, where it lies; in a remote source,
+    through ``workflow.source_path`` (Snakemake's source cache). So the shipped resources
+    (``resources/motifs/rbp_consensus.meme`` and any other under ``resources/``) are found when
+    this workflow runs as a module or with ``--directory`` from another folder, while the
+    user's own files are taken from the working directory first. A local clone's files are not
+    taken through the source cache: its copy lies in a temporary folder named anew by every
+    invocation, so the rules' inputs would change between runs and everything would rerun."""
     if (
         not isinstance(path, str)
         or "/" not in path
@@ -27,7 +29,7 @@ def source_path_of(path):
         or Path(path).exists()
     ):
         return None
-    if SOURCE_ROOT is not None and (SOURCE_ROOT / path).is_dir():
+    if SOURCE_ROOT is not None and (SOURCE_ROOT / path).exists():
         return str((SOURCE_ROOT / path).resolve())
     try:
         shipped = workflow.source_path(f"../../{path}")
