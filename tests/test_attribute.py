@@ -69,3 +69,47 @@ def test_small_batches_give_the_same_answer(mlp, data):
     whole = eigflow.attribute(mlp, samples, **kwargs).attributions
     batched = eigflow.attribute(mlp, samples, batch_size=40, **kwargs).attributions
     np.testing.assert_allclose(whole, batched, rtol=1e-5, atol=1e-7)
+
+
+def test_a_confined_decoder_gives_a_feature_the_data_never_vary_no_attribution():
+    # Feature 2 is 0 in every data point, but the decoder leaks 0.1 * z0 into it: along H-L-IG
+    # from 0 to x = (a, b, 0) it rises to 0.1 a on the decoded part and falls back on the join,
+    # and the model's gradient there, x0 + x1, differs between the two, so the leak is
+    # attributed -(a + b) a / 20 (the same mechanism that makes MNIST's dead pixels significant).
+    rng = np.random.default_rng(0)
+    data = rng.uniform(0.2, 1.0, size=(50, 3)).astype(np.float32)
+    data[:, 2] = 0.0
+    class Leaky(torch.nn.Module):
+        def encode(self, x):
+            return x[:, :2]
+
+        def decode(self, z):
+            return torch.stack([z[:, 0], z[:, 1], 0.1 * z[:, 0]], dim=1)
+
+    def model(x):
+        return (x[:, 0] + x[:, 1]) * x[:, 2] + x[:, 0] * x[:, 1]
+
+    samples = data[:6]
+    runs = {name: eigflow.attribute(model, samples, path="H-L-IG", baseline="zero", n_steps=400,
+                                    autoencoder=ae)
+            for name, ae in (("leaky", Leaky()), ("confined", eigflow.Confined(Leaky(), data)))}
+    a, b = samples[:, 0], samples[:, 1]
+    np.testing.assert_allclose(runs["leaky"].attributions[:, 2], -(a + b) * a / 20, rtol=0.02)
+    assert np.all(runs["confined"].attributions[:, 2] == 0.0)
+    for res in runs.values():  # both paths end exactly at the baseline and the sample
+        assert res.completeness_error.max() < 1e-3
+    z = torch.as_tensor(rng.normal(0, 3, size=(100, 2)), dtype=torch.float32)
+    decoded = eigflow.Confined(Leaky(), data).decode(z)
+    assert torch.all(decoded >= torch.as_tensor(data.min(0))) and torch.all(decoded <= torch.as_tensor(data.max(0)))
+
+
+def test_confined_refuses_data_of_another_width():
+    class Identity(torch.nn.Module):
+        def encode(self, x):
+            return x
+
+        def decode(self, z):
+            return z
+
+    with pytest.raises(ValueError, match="training data"):
+        eigflow.Confined(Identity(), np.zeros((4, 3))).decode(torch.zeros(2, 5))

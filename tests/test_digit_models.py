@@ -2,6 +2,7 @@
 
 import pytest
 import torch
+from eigflow import Confined
 from eigflow_arms.mnist.models import (
     KINDS,
     VAE,
@@ -111,7 +112,15 @@ def test_vae_ffn_learns_digits(digits):
     config = {"epochs_ae": 4, "epochs_clf": 4, "batch_size": 32, "lr": 2e-3}
     model, ae, info = build_model("vae_ffn", config, digits["x_train"], digits["y_train"], seed=0,
                                   log=lambda _: None)
-    assert isinstance(ae, VAE) and model.model.encoder_owner is ae and not model.training
+    assert isinstance(ae, Confined) and model.model.encoder_owner is ae.autoencoder and not model.training
+    assert isinstance(ae.autoencoder, VAE)
+    x = torch.as_tensor(digits["x_train"]).reshape(len(digits["x_train"]), -1)
+    dead = x.max(dim=0).values == 0
+    assert dead.any()
+    with torch.no_grad():
+        decoded = ae.decode(torch.randn(200, ae.autoencoder.latent_dim) * 3)
+        assert torch.all(decoded[:, dead] == 0) and torch.all(decoded <= x.max(dim=0).values)
+        assert ae.autoencoder.decode(torch.zeros(1, ae.autoencoder.latent_dim))[:, dead].min() > 0
     assert len(info["ae_loss"]) == 4 and len(info["clf_loss"]) == 4
     assert accuracy(model, digits["x_test"], digits["y_test"]) > 0.7
 
@@ -150,9 +159,20 @@ def test_save_load_round_trip(kind, digits, tmp_path):
         if ae is None:
             assert loaded_ae is None
         else:
-            assert loaded.model.encoder_owner is loaded_ae
+            assert isinstance(loaded_ae, Confined) and loaded.model.encoder_owner is loaded_ae.autoencoder
+            torch.testing.assert_close(loaded_ae.upper, ae.upper, rtol=0, atol=0)
             torch.testing.assert_close(loaded_ae.decode(loaded_ae.encode(xt)), ae.decode(ae.encode(xt)),
                                        rtol=0, atol=0)
+
+
+def test_an_unconfined_decoder_is_saved_and_loaded_as_it_is(digits, tmp_path):
+    config = {**TINY, "confine_decoder": False}
+    model, ae, info = build_model("vae_ffn", config, digits["x_train"][:100], digits["y_train"][:100], seed=0,
+                                  log=lambda _: None)
+    assert isinstance(ae, VAE) and model.model.encoder_owner is ae
+    save_model(tmp_path / "m.pt", "vae_ffn", info["config"], model, ae)
+    loaded, loaded_ae, _ = load_model(tmp_path / "m.pt")
+    assert isinstance(loaded_ae, VAE) and loaded.model.encoder_owner is loaded_ae
 
 
 def test_build_model_rejects_bad_input(digits):

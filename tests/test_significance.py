@@ -44,12 +44,16 @@ def test_meta_features_sum_member_attributions_before_the_absolute_value():
     assert members.significant[:2].all()
 
 
-def test_dead_features_get_p_one_and_bonferroni_is_applied():
+def test_dead_features_get_the_p_of_t_zero_and_bonferroni_is_applied():
     rng = np.random.default_rng(4)
     interest, null = rng.normal(size=(2, 50, 3))
     interest[:, 0] = null[:, 0] = 0.0
     table = eigflow.significance(interest, null)
-    assert table.p[0] == 1.0 and table.t[0] == 0.0
+    # One-sided, t = 0 has p = P(T >= 0) = 0.5 whatever the degrees of freedom: a dead feature
+    # sits where a varying feature with equal means does (supp. S6's dead pixels at ~0.5).
+    assert table.p[0] == 0.5 and table.t[0] == 0.0 and not table.significant[0]
+    varying = np.arange(50.0)[:, None]
+    assert eigflow.significance(varying, varying[::-1]).p[0] == pytest.approx(0.5)
     np.testing.assert_allclose(table.p_adjusted, np.minimum(table.p * 3, 1))
 
 
@@ -69,7 +73,7 @@ def test_constant_sets_that_differ_are_decided_by_their_constants():
     table = eigflow.significance(interest, null)
     assert table.p[0] == 0.0 and table.t[0] == np.inf and table.significant[0]
     assert table.p[1] == 1.0 and table.t[1] == -np.inf and not table.significant[1]
-    assert table.p[2] == 1.0 and table.t[2] == 0.0
+    assert table.p[2] == 0.5 and table.t[2] == 0.0
     # The varying feature keeps Welch's one-sided p exactly.
     a, b = (np.abs(x[:, 3].astype(np.float32).astype(np.float64)) for x in (interest, null))
     welch = stats.ttest_ind(a, b, equal_var=False, alternative="greater")

@@ -16,13 +16,14 @@ function of the samples. Needs torch, numpy, scipy and pandas; the extras ``kmea
 imported only where they are used.
 """
 from .attribute import Attribution, attribute, simple_gradients
+from .autoencoder import Confined
 from .baselines import BASELINES, BaselineSpec, register_baseline, select_baselines
 from .graph import GraphDisconnectedError, NeighborGraph
 from .paths import PATHS, PathSpec, register_path
 from .significance import significance
 
 __all__ = [
-    "Attribution", "attribute", "simple_gradients",
+    "Attribution", "attribute", "simple_gradients", "Confined",
     "PATHS", "PathSpec", "register_path",
     "BASELINES", "BaselineSpec", "register_baseline", "select_baselines",
     "GraphDisconnectedError", "NeighborGraph", "significance",

@@ -4,12 +4,51 @@
 (n, *shape) -- or to (n, prod(shape)), which is reshaped. Torch modules and plain functions
 both qualify; these helpers call them on tensors and hide the difference. A torch module is
 fed tensors of its own dtype, and what it returns is cast back to the caller's, so a float32
-autoencoder serves a float64 model.
+autoencoder serves a float64 model. :class:`Confined` keeps a decoder inside the data's range.
 """
 from __future__ import annotations
 
 import numpy as np
 import torch
+
+
+class Confined(torch.nn.Module):
+    """An autoencoder whose decoded points stay inside the range of the data: each feature
+    between the least and the greatest value it takes there.
+
+    A decoder extrapolates. A sigmoid decoder gives a pixel that is 0 in every training image
+    (a "dead" pixel) small values, about 1e-5, that change along a latent path; H-L-IG and
+    H-N-IG then attribute that pixel a little of every sample's output, systematically
+    enough for Algorithm 1 to call it significant, although no image of the data ever varies
+    there. Decoded inside the range, a feature the data never vary stays constant along every
+    path and gets exactly zero attribution. Encoding is the wrapped autoencoder's own.
+
+    Parameters
+    ----------
+    autoencoder : object with ``encode`` and ``decode``
+    data : (n, *shape) tensor or array
+        The points the range is taken from (the autoencoder's training data).
+    """
+
+    def __init__(self, autoencoder, data):
+        super().__init__()
+        check_autoencoder(autoencoder)
+        self.autoencoder = autoencoder
+        data = torch.as_tensor(np.asarray(data), dtype=torch.float32).reshape(len(data), -1)
+        self.register_buffer("lower", data.min(dim=0).values)
+        self.register_buffer("upper", data.max(dim=0).values)
+
+    def encode(self, x: torch.Tensor) -> torch.Tensor:
+        return self.autoencoder.encode(x)
+
+    def decode(self, z: torch.Tensor) -> torch.Tensor:
+        out = self.autoencoder.decode(z)
+        flat = out.reshape(len(out), -1)
+        if flat.shape[1] != self.lower.numel():
+            raise ValueError(f"`autoencoder.decode` returns points of {flat.shape[1]} values but the range "
+                             f"was taken over {self.lower.numel()}; pass the autoencoder's own training data")
+        lower, upper = self.lower.to(out.dtype), self.upper.to(out.dtype)
+        return torch.minimum(torch.maximum(flat, lower), upper).reshape(out.shape)
 
 
 def check_autoencoder(autoencoder) -> None:

@@ -100,7 +100,9 @@ def significance(attr_interest, attr_null, groups=None, alpha: float = 0.05, nor
     (zero variance in each). Such a feature is decided by the two constants: larger in the
     class of interest gives t = inf and p = 0 (every interest sample exceeds every null
     sample: significant), smaller gives t = -inf and p = 1, and equal (dead pixels, 0 in
-    both) gives t = 0 and p = 1. A feature constant in one set only keeps Welch's t.
+    both) gives t = 0 and p = 0.5: the one-sided p of t = 0 under any t distribution, as a
+    feature with equal means that does vary gets -- and where supp. S6 finds dead pixels.
+    A feature constant in one set only keeps Welch's t.
     """
     a = as_float_array(attr_interest, "attr_interest", 2)
     b = as_float_array(attr_null, "attr_null", 2)
@@ -131,7 +133,7 @@ def significance(attr_interest, attr_null, groups=None, alpha: float = 0.05, nor
     constant = (a.max(axis=0) == a.min(axis=0)) & (b.max(axis=0) == b.min(axis=0))
     larger, smaller = constant & (a[0] > b[0]), constant & (a[0] < b[0])
     t = np.select([larger, smaller, constant], [np.inf, -np.inf, 0.0], t)
-    p = np.select([larger, constant], [0.0, 1.0], p)
+    p = np.select([larger, smaller, constant], [0.0, 1.0, 0.5], p)
     p_adjusted = np.minimum(p * len(p), 1.0)
     return pd.DataFrame({
         "feature": names,

@@ -17,6 +17,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from eigflow import Confined
+
 from eigflow_arms.common.io import atomic_path
 from eigflow_arms.common.nets import VariationalAutoencoder, fit, mlp
 
@@ -53,6 +55,9 @@ DEFAULT_CONFIG = {
     "epochs_clf": 10,
     "batch_size": 128,
     "lr": 1e-3,
+    # Decode inside the training images' per-pixel range (eigflow.Confined): a pixel no image
+    # ever varies then gets no attribution along H-* paths (supp. S6's dead pixels).
+    "confine_decoder": True,
 }
 
 
@@ -303,7 +308,7 @@ def build_model(
     y_train,
     seed: int,
     log: Callable[[str], None] = print,
-) -> tuple[ClassProbability, VAE | ConvVAE | None, dict]:
+) -> tuple[ClassProbability, VAE | ConvVAE | Confined | None, dict]:
     """Build and train one of the paper's digit models.
 
     For ``vae_ffn``/``cvae_ffn`` the (C)VAE is trained on the images first, then only the
@@ -327,8 +332,10 @@ def build_model(
     -------
     model : ClassProbability
         x (n, 784) -> class probabilities (n, 10), in eval mode; the model to attribute.
-    autoencoder : VAE, ConvVAE or None
-        The autoencoder whose encoder ``model`` uses (None for ``cnn``), in eval mode.
+    autoencoder : VAE, ConvVAE, Confined or None
+        The autoencoder whose encoder ``model`` uses (None for ``cnn``), in eval mode;
+        confined to the range of ``x_train`` (:class:`eigflow.Confined`) unless the config's
+        ``confine_decoder`` is false.
     info : dict
         ``kind``, resolved ``config``, per-epoch ``ae_loss`` and ``clf_loss``,
         ``train_accuracy`` and ``train_seconds``.
@@ -342,6 +349,8 @@ def build_model(
     head = None if ae is None else logits.classifier.parameters()
     clf_loss = train_classifier(logits, x_train, y_train, cfg["epochs_clf"], seed=seed + 1, params=head, **fit)
     model = ClassProbability(logits).eval()
+    if ae is not None and cfg["confine_decoder"]:
+        ae = Confined(ae, _as_tensor(x_train)).eval()
     info = {
         "kind": kind,
         "config": cfg,
@@ -358,30 +367,35 @@ def save_model(
     kind: str,
     config: dict | None,
     model: ClassProbability,
-    autoencoder: VAE | ConvVAE | None,
+    autoencoder: VAE | ConvVAE | Confined | None,
 ) -> None:
     """Save a model from :func:`build_model` as state_dict + kind + config, atomically.
 
     The autoencoder is stored inside ``model``'s state_dict (the joint model owns it), so it
-    must be the very module ``model`` encodes with.
+    must be the very module ``model`` encodes with (or that module confined, whose range is
+    saved beside it).
     """
     cfg = _resolve(kind, config)
     owner = getattr(model.model, "encoder_owner", None)
-    if owner is not autoencoder:
+    confined = isinstance(autoencoder, Confined)
+    if owner is not (autoencoder.autoencoder if confined else autoencoder):
         raise ValueError("autoencoder must be the module the model encodes with (None for cnn)")
+    blob = {"kind": kind, "config": cfg, "state_dict": model.state_dict()}
+    if confined:
+        blob["decoder_range"] = torch.stack([autoencoder.lower, autoencoder.upper])
     with atomic_path(path) as tmp:
-        torch.save({"kind": kind, "config": cfg, "state_dict": model.state_dict()}, tmp)
+        torch.save(blob, tmp)
 
 
-def load_model(path: str | os.PathLike) -> tuple[ClassProbability, VAE | ConvVAE | None, str]:
+def load_model(path: str | os.PathLike) -> tuple[ClassProbability, VAE | ConvVAE | Confined | None, str]:
     """Load a file written by :func:`save_model`.
 
     Returns
     -------
     model : ClassProbability
         In eval mode.
-    autoencoder : VAE, ConvVAE or None
-        Shared with ``model``.
+    autoencoder : VAE, ConvVAE, Confined or None
+        Shared with ``model``; confined as it was saved.
     kind : str
     """
     blob = torch.load(path, map_location="cpu", weights_only=True)
@@ -390,4 +404,7 @@ def load_model(path: str | os.PathLike) -> tuple[ClassProbability, VAE | ConvVAE
     model = ClassProbability(logits)
     model.load_state_dict(blob["state_dict"])
     model.eval()
+    if "decoder_range" in blob:
+        # The range's two rows are its least and greatest points: their min and max are it.
+        ae = Confined(ae, blob["decoder_range"]).eval()
     return model, ae, blob["kind"]

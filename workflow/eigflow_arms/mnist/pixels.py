@@ -48,8 +48,9 @@ def patch_groups(side: int = 28, patch: int = 3) -> np.ndarray:
 def dead_pixels(images, tol: float = 0.0) -> np.ndarray:
     """Pixels that are constant (within ``tol``) over a set of images.
 
-    Such pixels cannot carry any signal, and their attributions are identically zero, so
-    they pile up at p = 1 in the significance histogram (supplementary Fig. S6).
+    Such pixels cannot carry any signal. Along O-* paths, and along H-* paths decoded inside
+    the data's range (:class:`eigflow.Confined`), their attributions are identically zero, so
+    they pile up at p = 0.5 in the significance histogram (supplementary Fig. S6).
 
     Parameters
     ----------
